@@ -1,0 +1,312 @@
+"""Typed settings: one frozen dataclass per subsystem, stored as TOML in the user's config dir.
+
+Settings are passed in explicitly (never read from a global) so that tests and the GUI can hold
+several configurations at once. Files are validated on load with messages that name the key, and
+written atomically so a crash never leaves a half-written config behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+import tomllib
+import typing
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli_w
+
+APP_NAME = "hearth"
+CONFIG_ENV = "HEARTH_CONFIG"
+DATA_ENV = "HEARTH_DATA_DIR"
+CACHE_ENV = "HEARTH_CACHE_DIR"
+
+
+class ConfigError(ValueError):
+    """A config file or value that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class HomeConfig:
+    """Which home to control and how."""
+
+    backend: str = "simulated"
+    home_file: str = ""  # empty: the demo home shipped with Hearth
+    this_room: str = ""  # area id or name of the room this assistant stands in
+
+    def validate(self) -> None:
+        if self.backend not in {"simulated", "mqtt", "home_assistant"}:
+            raise ConfigError(
+                f"home.backend must be simulated, mqtt or home_assistant, not {self.backend!r}"
+            )
+
+
+@dataclass(frozen=True)
+class ConversationConfig:
+    """How long pending questions and context live."""
+
+    confirmation_timeout_s: float = 30.0
+    context_timeout_s: float = 120.0
+
+    def validate(self) -> None:
+        _positive("conversation.confirmation_timeout_s", self.confirmation_timeout_s)
+        _positive("conversation.context_timeout_s", self.context_timeout_s)
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    """Microphone selection."""
+
+    input_device: str = ""  # name or index; empty: the system default
+    sample_rate: int = 16000
+
+    def validate(self) -> None:
+        if self.sample_rate != 16000:
+            raise ConfigError("audio.sample_rate must be 16000 (the engines expect 16 kHz)")
+
+
+@dataclass(frozen=True)
+class VadConfig:
+    """End-of-speech detection."""
+
+    threshold: float = 0.5
+    silence_s: float = 0.7
+    min_speech_s: float = 0.25
+    max_utterance_s: float = 15.0
+
+    def validate(self) -> None:
+        _unit("vad.threshold", self.threshold)
+        _positive("vad.silence_s", self.silence_s)
+        _positive("vad.max_utterance_s", self.max_utterance_s)
+
+
+@dataclass(frozen=True)
+class SpeechConfig:
+    """Speech-to-text engine."""
+
+    engine: str = "faster-whisper"
+    model: str = ""  # empty: the engine's default model
+    language: str = "en"
+
+    def validate(self) -> None:
+        if not self.engine:
+            raise ConfigError("speech.engine must not be empty")
+
+
+@dataclass(frozen=True)
+class WakeConfig:
+    """Wake word detection."""
+
+    engine: str = "microwakeword"
+    word: str = "okay_nabu"
+    threshold: float = 0.5
+    refractory_s: float = 2.0
+
+    def validate(self) -> None:
+        _unit("wake.threshold", self.threshold)
+
+
+@dataclass(frozen=True)
+class TtsConfig:
+    """Spoken replies."""
+
+    enabled: bool = False
+    engine: str = "piper"
+    voice: str = ""
+
+
+@dataclass(frozen=True)
+class CloudConfig:
+    """Optional LLM fallback; off unless the user turns it on."""
+
+    enabled: bool = False
+    base_url: str = "https://api.openai.com/v1"
+    model: str = "gpt-4o-mini"
+    timeout_s: float = 10.0
+    max_tokens: int = 256
+    share_device_states: bool = False
+
+    def validate(self) -> None:
+        _positive("cloud.timeout_s", self.timeout_s)
+
+
+@dataclass(frozen=True)
+class HistoryConfig:
+    """The utterance log."""
+
+    enabled: bool = True
+    retention_days: int = 30
+    store_audio: bool = False
+
+    def validate(self) -> None:
+        if self.retention_days < 0:
+            raise ConfigError("history.retention_days must be 0 or more")
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings; each section is one subsystem's."""
+
+    home: HomeConfig = field(default_factory=HomeConfig)
+    conversation: ConversationConfig = field(default_factory=ConversationConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    vad: VadConfig = field(default_factory=VadConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    wake: WakeConfig = field(default_factory=WakeConfig)
+    tts: TtsConfig = field(default_factory=TtsConfig)
+    cloud: CloudConfig = field(default_factory=CloudConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
+
+    def validate(self) -> None:
+        for section in fields(self):
+            validate = getattr(getattr(self, section.name), "validate", None)
+            if validate is not None:
+                validate()
+
+    def with_value(self, dotted_key: str, raw: str) -> Config:
+        """Return a copy with one setting changed from its text form (``hearth config set``)."""
+        section_name, _, key = dotted_key.partition(".")
+        section = getattr(self, section_name, None)
+        if section is None or not dataclasses.is_dataclass(section) or not key:
+            raise ConfigError(f"unknown setting {dotted_key!r}")
+        kinds = _field_types(type(section))
+        if key not in kinds:
+            raise ConfigError(f"unknown setting {dotted_key!r}")
+        value = _parse_text(dotted_key, raw, kinds[key])
+        updated = replace(self, **{section_name: replace(section, **{key: value})})
+        updated.validate()
+        return updated
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _positive(name: str, value: float) -> None:
+    if value <= 0:
+        raise ConfigError(f"{name} must be greater than 0, not {value}")
+
+
+def _unit(name: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be between 0 and 1, not {value}")
+
+
+def _field_types(cls: type) -> dict[str, type]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
+
+
+def _parse_text(name: str, raw: str, kind: type) -> Any:
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in {"true", "on", "yes", "1"}:
+            return True
+        if lowered in {"false", "off", "no", "0"}:
+            return False
+        raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    if kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    return raw
+
+
+def _coerce(name: str, value: Any, kind: type) -> Any:
+    """Check a TOML value against the field's type; ints are accepted where floats are."""
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{name} must be true or false, not {value!r}")
+    if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, kind)):
+        raise ConfigError(f"{name} must be a number, not {value!r}")
+    if kind is str and not isinstance(value, str):
+        raise ConfigError(f"{name} must be a string, not {value!r}")
+    return value
+
+
+def from_dict(data: dict[str, Any], source: str = "config") -> Config:
+    """Build a validated Config from parsed TOML, naming the file and key in any error."""
+    sections: dict[str, Any] = {}
+    section_types = _field_types(Config)
+    for section_name, values in data.items():
+        if section_name not in section_types:
+            raise ConfigError(f"{source}: unknown section [{section_name}]")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [{section_name}] must be a table")
+        cls = section_types[section_name]
+        kinds = _field_types(cls)
+        kwargs = {}
+        for key, value in values.items():
+            if key not in kinds:
+                raise ConfigError(f"{source}: unknown setting {section_name}.{key}")
+            kwargs[key] = _coerce(f"{source}: {section_name}.{key}", value, kinds[key])
+        sections[section_name] = cls(**kwargs)
+    config = Config(**sections)
+    try:
+        config.validate()
+    except ConfigError as err:
+        raise ConfigError(f"{source}: {err}") from None
+    return config
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Where the config file lives: --config, then $HEARTH_CONFIG, then the user config dir."""
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get(CONFIG_ENV):
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def data_dir() -> Path:
+    """Where state and history live ($HEARTH_DATA_DIR overrides, for tests and portable use)."""
+    path = Path(os.environ.get(DATA_ENV) or platformdirs.user_data_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Where downloaded and converted models live."""
+    path = Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load the config file; a missing file means all defaults."""
+    file = config_path(path)
+    if not file.exists():
+        return Config()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{file}: cannot read config: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{file}: not valid TOML: {err}") from None
+    return from_dict(data, source=str(file))
+
+
+def save(config: Config, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write the config atomically (temp file in the same dir, fsync, rename)."""
+    file = config_path(path)
+    atomic_write_text(file, tomli_w.dumps(config.to_dict()))
+    return file
+
+
+def atomic_write_text(file: Path, text: str) -> None:
+    """Replace a file's contents so that readers see the old or the new file, never a mix."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

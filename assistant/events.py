@@ -1,0 +1,205 @@
+"""Pipeline events: one frozen dataclass per event, and a small thread-safe bus.
+
+The UI, the history log and the CLI all listen to the same events, so every event round-trips
+through a plain dict (``to_event``/``from_event``) and can cross threads, sockets and log files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class EventType(StrEnum):
+    STAGE_START = "stage-start"
+    STAGE_END = "stage-end"
+    PIPELINE_STATE = "pipeline-state"
+    TRANSCRIPT = "transcript"
+    INTENT = "intent"
+    ACTIONS = "actions"
+    REPLY = "reply"
+    CONFIRMATION = "confirmation"
+    DEVICE_CHANGED = "device-changed"
+    ERROR = "error"
+
+
+class Stage(StrEnum):
+    """Pipeline stages, each reported as a start/end pair with its timing."""
+
+    WAKE = "wake"
+    VAD = "vad"
+    ASR = "asr"
+    INTENT = "intent"
+    ACTION = "action"
+    REPLY = "reply"
+    CLOUD = "cloud"
+
+
+class PipelineState(StrEnum):
+    IDLE = "idle"
+    WAKE = "wake"
+    LISTENING = "listening"
+    TRANSCRIBING = "transcribing"
+    ACTING = "acting"
+    REPLYING = "replying"
+    ERROR = "error"
+
+
+_REGISTRY: dict[EventType, type[Event]] = {}
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of all events; subclasses set ``type`` and are registered for ``from_event``."""
+
+    type: ClassVar[EventType]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _REGISTRY[cls.type] = cls
+
+    def to_event(self) -> dict[str, Any]:
+        return {"type": self.type.value, "data": dataclasses.asdict(self)}
+
+    @staticmethod
+    def from_event(raw: dict[str, Any]) -> Event:
+        cls = _REGISTRY[EventType(raw["type"])]
+        hints = typing.get_type_hints(cls)
+        data = dict(raw.get("data") or {})
+        for key, value in data.items():
+            origin = typing.get_origin(hints.get(key))
+            if origin is tuple and isinstance(value, list):
+                data[key] = tuple(value)
+            elif isinstance(hints.get(key), type) and issubclass(hints[key], StrEnum):
+                data[key] = hints[key](value)
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class StageStart(Event):
+    type: ClassVar[EventType] = EventType.STAGE_START
+    stage: Stage
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class StageEnd(Event):
+    type: ClassVar[EventType] = EventType.STAGE_END
+    stage: Stage
+    duration_ms: float
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class PipelineStateChanged(Event):
+    type: ClassVar[EventType] = EventType.PIPELINE_STATE
+    state: PipelineState
+    previous: PipelineState
+
+
+@dataclass(frozen=True)
+class Transcript(Event):
+    type: ClassVar[EventType] = EventType.TRANSCRIPT
+    text: str
+    final: bool
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class IntentRecognized(Event):
+    type: ClassVar[EventType] = EventType.INTENT
+    text: str
+    intent: str | None
+    slots: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 0.0
+    source: str | None = None
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class ActionsExecuted(Event):
+    """Device commands that ran (or, with ``pending``, await the user's confirmation)."""
+
+    type: ClassVar[EventType] = EventType.ACTIONS
+    actions: tuple[dict[str, Any], ...]
+    pending: bool = False
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class Reply(Event):
+    type: ClassVar[EventType] = EventType.REPLY
+    text: str
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class ConfirmationRequested(Event):
+    type: ClassVar[EventType] = EventType.CONFIRMATION
+    question: str
+    actions: tuple[dict[str, Any], ...]
+    expires_in_s: float
+
+
+@dataclass(frozen=True)
+class DeviceChanged(Event):
+    type: ClassVar[EventType] = EventType.DEVICE_CHANGED
+    device_id: str
+    state: str
+    attributes: dict[str, Any]
+    previous_state: str
+
+
+@dataclass(frozen=True)
+class ErrorEvent(Event):
+    """A stage failed; ``code`` is stable for programs, ``message`` is for people."""
+
+    type: ClassVar[EventType] = EventType.ERROR
+    stage: Stage
+    code: str
+    message: str
+    utterance_id: str = ""
+
+
+Listener = Callable[[Event], None]
+
+
+class EventBus:
+    """Synchronous publish/subscribe; a failing listener is logged and never breaks the others."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listeners: list[tuple[Listener, frozenset[EventType] | None]] = []
+
+    def subscribe(
+        self, listener: Listener, types: Iterable[EventType] | None = None
+    ) -> Callable[[], None]:
+        entry = (listener, frozenset(types) if types is not None else None)
+        with self._lock:
+            self._listeners.append(entry)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if entry in self._listeners:
+                    self._listeners.remove(entry)
+
+        return unsubscribe
+
+    def publish(self, event: Event) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener, types in listeners:
+            if types is not None and event.type not in types:
+                continue
+            try:
+                listener(event)
+            except Exception:
+                _LOGGER.exception("event listener failed on %s", event.type)

@@ -1,0 +1,141 @@
+"""The Home: floors, areas and devices with their state. Immutable snapshots.
+
+Backends own the live state and hand out snapshots; everything else (intents, actions, UI) reads
+snapshots, so no reader ever sees a half-applied command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Domain(StrEnum):
+    """Home Assistant's entity domains that Hearth knows how to show and control."""
+
+    LIGHT = "light"
+    SWITCH = "switch"
+    FAN = "fan"
+    COVER = "cover"
+    LOCK = "lock"
+    CLIMATE = "climate"
+    MEDIA_PLAYER = "media_player"
+    VACUUM = "vacuum"
+    SENSOR = "sensor"
+    BINARY_SENSOR = "binary_sensor"
+    SCENE = "scene"
+    SCRIPT = "script"
+    TIMER = "timer"
+    ALARM_CONTROL_PANEL = "alarm_control_panel"
+    BUTTON = "button"
+    VALVE = "valve"
+    HUMIDIFIER = "humidifier"
+    WATER_HEATER = "water_heater"
+    INPUT_BOOLEAN = "input_boolean"
+    LAWN_MOWER = "lawn_mower"
+
+
+@dataclass(frozen=True)
+class Floor:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    floor: str | None = None
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+    domain: Domain
+    area: str | None = None
+    aliases: tuple[str, ...] = ()
+    state: str = "unknown"
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def device_class(self) -> str | None:
+        value = self.attributes.get("device_class")
+        return str(value) if value is not None else None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def with_state(self, state: str, attributes: Mapping[str, Any] | None = None) -> Device:
+        return replace(
+            self, state=state, attributes=dict(self.attributes if attributes is None else attributes)
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+class Home:
+    """A snapshot of the whole home, indexed for lookup by id."""
+
+    def __init__(
+        self,
+        areas: Iterable[Area] = (),
+        devices: Iterable[Device] = (),
+        floors: Iterable[Floor] = (),
+    ) -> None:
+        self.areas: dict[str, Area] = {a.id: a for a in areas}
+        self.devices: dict[str, Device] = {d.id: d for d in devices}
+        self.floors: dict[str, Floor] = {f.id: f for f in floors}
+
+    def device(self, device_id: str) -> Device:
+        return self.devices[device_id]
+
+    def area_of(self, device: Device) -> Area | None:
+        return self.areas.get(device.area) if device.area else None
+
+    def floor_of_area(self, area_id: str | None) -> Floor | None:
+        if area_id is None:
+            return None
+        area = self.areas.get(area_id)
+        if area is not None and area.floor:
+            return self.floors.get(area.floor)
+        for floor in self.floors.values():
+            if area_id in floor.areas:
+                return floor
+        return None
+
+    def areas_on_floor(self, floor_id: str) -> list[Area]:
+        return [
+            a for a in self.areas.values() if (f := self.floor_of_area(a.id)) and f.id == floor_id
+        ]
+
+    def find_area(self, name_or_id: str) -> Area | None:
+        """Find an area by id, name or alias, ignoring case."""
+        wanted = name_or_id.strip().casefold()
+        for area in self.areas.values():
+            if wanted in {area.id.casefold(), area.name.casefold(), *map(str.casefold, area.aliases)}:
+                return area
+        return None
+
+    def find_floor(self, name_or_id: str) -> Floor | None:
+        wanted = name_or_id.strip().casefold()
+        for floor in self.floors.values():
+            if wanted in {floor.id.casefold(), floor.name.casefold(),
+                          *map(str.casefold, floor.aliases)}:
+                return floor
+        return None
+
+    def with_device(self, device: Device) -> Home:
+        devices = dict(self.devices)
+        devices[device.id] = device
+        return Home(self.areas.values(), devices.values(), self.floors.values())
+
+    def __len__(self) -> int:
+        return len(self.devices)
