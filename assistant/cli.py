@@ -1,0 +1,339 @@
+"""`hearth` command line: parse, devices, config, shell (and the GUI when it is installed).
+
+Errors the user can fix (bad file, bad config, bad input) print one line on stderr and exit 2;
+nothing the user types can produce a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from assistant import config as config_module
+from assistant.config import ConfigError
+from assistant.conversation import MAX_TEXT_CHARS, TurnResult
+from assistant.events import DeviceChanged, EventType
+from assistant.home.backend import BackendError
+from assistant.home.loader import HomeFileError
+from assistant.home.model import Device, Home
+from assistant.runtime import Runtime, build_runtime
+from intents.engine import IntentLoadError
+
+EXIT_USAGE = 2
+
+
+class InputError(ValueError):
+    """Bad input on the command line or in a batch file; one line for the user."""
+
+
+USER_ERRORS = (InputError, ConfigError, HomeFileError, BackendError, IntentLoadError)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="config file (default: the user config dir)")
+    parser.add_argument("--home", help="home file (YAML); uses a fresh temporary home")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearth", description="Hearth: a private, offline voice assistant for your home."
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    parse = sub.add_parser("parse", help="understand and carry out typed commands")
+    _add_common(parse)
+    parse.add_argument("text", nargs="?", help="the command, e.g. 'turn off the kitchen lights'")
+    parse.add_argument("--batch", metavar="FILE", help="one command per line ('-' for stdin)")
+    parse.add_argument("--json", action="store_true", help="one JSON object per command")
+    parse.add_argument("--area", help="the room you are in ('this room')")
+
+    devices = sub.add_parser("devices", help="list areas, devices and their state")
+    _add_common(devices)
+
+    shell = sub.add_parser("shell", help="type commands interactively")
+    _add_common(shell)
+    shell.add_argument("--area", help="the room you are in ('this room')")
+
+    cfg = sub.add_parser("config", help="show or change settings")
+    cfg.add_argument("--config", help="config file (default: the user config dir)")
+    cfg_sub = cfg.add_subparsers(dest="config_command")
+    cfg_sub.add_parser("show", help="print all settings")
+    cfg_sub.add_parser("path", help="print where the config file is")
+    cfg_get = cfg_sub.add_parser("get", help="print one setting")
+    cfg_get.add_argument("key", help="e.g. cloud.enabled")
+    cfg_set = cfg_sub.add_parser("set", help="change one setting")
+    cfg_set.add_argument("key", help="e.g. home.this_room")
+    cfg_set.add_argument("value")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "shell"
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "parse": cmd_parse,
+        "devices": cmd_devices,
+        "shell": cmd_shell,
+        "config": cmd_config,
+    }
+    if args.command is None:
+        args = parser.parse_args(["shell", *(argv or [])])
+    try:
+        return handlers[command](args)
+    except USER_ERRORS as err:
+        print(f"hearth: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _runtime(args: argparse.Namespace) -> Runtime:
+    config = config_module.load(getattr(args, "config", None))
+    return build_runtime(config, home_file=getattr(args, "home", None), this_room=getattr(args, "area", None))
+
+
+# -- parse --------------------------------------------------------------------------------------
+
+
+def check_line(text: str, where: str) -> str:
+    if "\x00" in text:
+        raise InputError(f"{where}: binary data, not text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"{where}: line is too long ({len(text)} characters; a command has at most "
+            f"{MAX_TEXT_CHARS})"
+        )
+    return text
+
+
+def read_batch(source: str) -> Iterator[tuple[int, str]]:
+    """Yield (line number, command); a file is checked whole first, stdin line by line."""
+    if source == "-":
+        yield from _lines(_stdin_lines(), "<stdin>")
+        return
+    path = Path(source)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{source}: cannot read: {err.strerror or err}") from None
+    if not raw.strip():
+        raise InputError(f"{source}: the file is empty")
+    if b"\x00" in raw:
+        raise InputError(f"{source}: binary data, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{source}: not UTF-8 text (byte {err.start})") from None
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        check_line(line, f"{source}:{number}")
+    yield from _lines(lines, source)
+
+
+def _stdin_lines() -> Iterator[str]:
+    stream = sys.stdin.buffer
+    for number, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise InputError(f"<stdin>:{number}: not UTF-8 text") from None
+
+
+def _lines(lines: Iterable[str], source: str) -> Iterator[tuple[int, str]]:
+    seen = False
+    for number, line in enumerate(lines, 1):
+        check_line(line, f"{source}:{number}")
+        if line.strip():
+            seen = True
+            yield number, line.strip()
+    if not seen:
+        raise InputError(f"{source}: no commands in the input")
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    if args.batch is None and args.text is None:
+        raise InputError("give a command, e.g. hearth parse \"turn on the kitchen lights\", or --batch FILE")
+    if args.batch is not None and args.text is not None:
+        raise InputError("give either a command or --batch FILE, not both")
+    commands: Iterable[tuple[int, str]]
+    if args.batch is not None:
+        commands = read_batch(args.batch)
+    else:
+        text = check_line(args.text, "command")
+        if not text.strip():
+            raise InputError("the command is empty")
+        commands = [(1, text)]
+    runtime = _runtime(args)
+    try:
+        changes: list[DeviceChanged] = []
+        runtime.bus.subscribe(lambda e: changes.append(e), [EventType.DEVICE_CHANGED])  # type: ignore[arg-type]
+        for _number, text in commands:
+            changes.clear()
+            result = runtime.conversation.handle(text)
+            if args.json:
+                print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+            else:
+                print(format_result(result, changes, runtime.backend.home()), flush=True)
+    finally:
+        runtime.close()
+    return 0
+
+
+def format_result(result: TurnResult, changes: list[DeviceChanged], home: Home) -> str:
+    lines = [f"» {result.response}" if result.response else "» (no reply)"]
+    for change in changes:
+        device = home.devices.get(change.device_id)
+        name = device.name if device else change.device_id
+        area = home.areas.get(device.area or "") if device else None
+        where = f" ({area.name})" if area else ""
+        lines.append(f"  {name}{where}: {change.previous_state} → {_describe(device) if device else change.state}")
+    if result.confirmation_required:
+        lines.append("  (say or type 'yes' to confirm, 'no' to cancel)")
+    return "\n".join(lines)
+
+
+# -- devices ------------------------------------------------------------------------------------
+
+
+def _describe(device: Device) -> str:
+    attrs = device.attributes
+    parts = [device.state]
+    if device.state == "on" and "brightness" in attrs:
+        parts.append(f"{attrs['brightness']}%")
+    if device.state == "on" and attrs.get("color"):
+        parts.append(str(attrs["color"]))
+    if "temperature" in attrs and device.domain.value == "climate":
+        parts.append(f"set {attrs['temperature']}°, now {attrs.get('current_temperature', '?')}°")
+    if "position" in attrs and device.domain.value == "cover":
+        parts.append(f"{attrs['position']}%")
+    if device.domain.value == "media_player" and device.state not in ("off",):
+        if attrs.get("media_title"):
+            parts.append(f"“{attrs['media_title']}”")
+        if "volume" in attrs:
+            parts.append(f"vol {attrs['volume']}")
+    if unit := attrs.get("unit_of_measurement"):
+        parts[0] = f"{device.state} {unit}"
+    return ", ".join(str(p) for p in parts)
+
+
+def devices_table(home: Home) -> str:
+    rows: list[tuple[str, str, str, str]] = []
+    placed: set[str] = set()
+    groups: list[tuple[str, list[str]]] = []
+    for floor in home.floors.values():
+        groups.append((floor.name, [a.id for a in home.areas_on_floor(floor.id)]))
+    floating = [a.id for a in home.areas.values() if home.floor_of_area(a.id) is None]
+    if floating:
+        groups.append(("Other", floating))
+    for floor_name, area_ids in groups:
+        for area_id in area_ids:
+            area = home.areas[area_id]
+            for device in home.devices.values():
+                if device.area == area_id:
+                    rows.append((f"{floor_name} / {area.name}", device.name, device.id, _describe(device)))
+                    placed.add(device.id)
+    for device in home.devices.values():
+        if device.id not in placed:
+            rows.append(("(whole home)", device.name, device.id, _describe(device)))
+    header = ("Where", "Device", "Id", "State")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    def fmt(row: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+    lines = [fmt(header), fmt(tuple("-" * w for w in widths))]
+    lines += [fmt(r) for r in rows]
+    return "\n".join(lines)
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    runtime = _runtime(args)
+    try:
+        print(devices_table(runtime.backend.home()))
+    finally:
+        runtime.close()
+    return 0
+
+
+# -- shell ----------------------------------------------------------------------------------------
+
+
+SHELL_HELP = """Type a command, e.g. "turn on the kitchen lights", "is the front door locked?".
+Also: 'devices' lists the home, 'help' shows this, 'quit' leaves."""
+
+
+def run_shell(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
+    changes: list[DeviceChanged] = []
+    runtime.bus.subscribe(lambda e: changes.append(e), [EventType.DEVICE_CHANGED])  # type: ignore[arg-type]
+    runtime.conversation.warm_up()
+    print("Hearth is listening to your keyboard. " + SHELL_HELP, file=stdout)
+    while True:
+        print("hearth> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            print(file=stdout)
+            return 0
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in {"quit", "exit", "bye"}:
+            return 0
+        if text.lower() == "help":
+            print(SHELL_HELP, file=stdout)
+            continue
+        if text.lower() == "devices":
+            print(devices_table(runtime.backend.home()), file=stdout)
+            continue
+        try:
+            check_line(text, "command")
+        except InputError as err:
+            print(f"  {err}", file=stdout)
+            continue
+        changes.clear()
+        result = runtime.conversation.handle(text)
+        print(format_result(result, changes, runtime.backend.home()), file=stdout, flush=True)
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    runtime = _runtime(args)
+    try:
+        return run_shell(runtime, sys.stdin, sys.stdout)
+    finally:
+        runtime.close()
+
+
+# -- config ---------------------------------------------------------------------------------------
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    path = config_module.config_path(args.config)
+    sub = args.config_command or "show"
+    if sub == "path":
+        print(path)
+        return 0
+    config = config_module.load(args.config)
+    if sub == "show":
+        for section, values in config.to_dict().items():
+            for key, value in values.items():
+                print(f"{section}.{key} = {json.dumps(value)}")
+        return 0
+    if sub == "get":
+        section, _, key = args.key.partition(".")
+        values: dict[str, Any] = config.to_dict().get(section, {})
+        if key not in values:
+            raise ConfigError(f"unknown setting {args.key!r}")
+        print(json.dumps(values[key]))
+        return 0
+    updated = config.with_value(args.key, args.value)
+    config_module.save(updated, args.config)
+    print(f"{args.key} = {json.dumps(getattr(getattr(updated, args.key.split('.')[0]), args.key.split('.')[1]))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,527 @@
+"""One turn of conversation: text in → recognition → plan → (confirm | ask | execute) → reply.
+
+Every front end (CLI, GUI, voice pipeline, cloud fallback) goes through ``Conversation.handle``
+so that confirmations, clarifying questions, undo and the events they emit behave the same
+everywhere. Pending questions live in a SessionStore so they survive between CLI invocations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from assistant import actions as planner
+from assistant.config import ConversationConfig
+from assistant.events import (
+    ActionsExecuted,
+    ConfirmationRequested,
+    EventBus,
+    IntentRecognized,
+    Reply,
+    Stage,
+    StageEnd,
+    StageStart,
+)
+from assistant.home.backend import Backend, BackendError
+from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
+from assistant.home.model import Device, Home
+from assistant.home.vocab import vocabulary_from_home
+from assistant.session import SessionStore
+from intents.engine import IntentEngine, Recognition
+from intents.fuzzy import repair
+from intents.vocabulary import Vocabulary, words_of
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 500
+NOT_UNDERSTOOD = "Sorry, I couldn't understand that"
+_VERBS = {
+    ActionKind.UNLOCK: "unlock",
+    ActionKind.OPEN: "open",
+    ActionKind.SET_POSITION: "open",
+    ActionKind.TOGGLE: "open",
+    ActionKind.TURN_OFF: "disarm",
+}
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """The outcome of one sentence; ``to_dict`` is the CLI's JSON contract."""
+
+    text: str
+    intent: str | None
+    slots: dict[str, Any]
+    actions: tuple[Action, ...]
+    response: str
+    source: str | None
+    timings_ms: dict[str, float]
+    confirmation_required: bool = False
+    executed: tuple[ActionResult, ...] = ()
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text,
+            "intent": self.intent,
+            "slots": self.slots,
+            "actions": [a.to_dict() for a in self.actions],
+            "response": self.response,
+            "source": self.source,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+        if self.confirmation_required:
+            data["confirmation_required"] = True
+        return data
+
+
+@dataclass
+class _Turn:
+    """Mutable scratch state while a turn is being handled."""
+
+    text: str
+    started: float
+    asr_ms: float
+    recognition: Recognition | None = None
+    intent_ms: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Conversation:
+    def __init__(
+        self,
+        backend: Backend,
+        engine: IntentEngine,
+        *,
+        config: ConversationConfig | None = None,
+        this_room: str | None = None,
+        bus: EventBus | None = None,
+        store: SessionStore | None = None,
+        clock: Callable[[], float] = time.time,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+    ) -> None:
+        self.backend = backend
+        self.engine = engine
+        self.config = config or ConversationConfig()
+        self.bus = bus or EventBus()
+        self.store = store or SessionStore()
+        self._clock = clock
+        self._now = now
+        self._vocabulary: Vocabulary | None = None
+        self._vocabulary_key: tuple[Any, ...] | None = None
+        home = backend.home()
+        area = home.find_area(this_room) if this_room else None
+        self.speaker_area: str | None = area.id if area else None
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def vocabulary(self, home: Home | None = None) -> Vocabulary:
+        """The vocabulary for the current layout, rebuilt only when names or areas change."""
+        home = home or self.backend.home()
+        key = (
+            tuple((d.id, d.name, d.aliases, d.area) for d in home.devices.values()),
+            tuple((a.id, a.name, a.aliases) for a in home.areas.values()),
+            tuple((f.id, f.name, f.aliases) for f in home.floors.values()),
+        )
+        if self._vocabulary is None or key != self._vocabulary_key:
+            self._vocabulary = vocabulary_from_home(home)
+            self._vocabulary_key = key
+        return self._vocabulary
+
+    def warm_up(self) -> None:
+        self.engine.warm_up(self.vocabulary())
+
+    def handle(self, text: str, asr_ms: float = 0.0) -> TurnResult:
+        turn = _Turn(text=" ".join(text.split()), started=time.perf_counter(), asr_ms=asr_ms)
+        if not turn.text:
+            return self._finish(turn, None, (), "I didn't hear a command", None)
+        if len(turn.text) > MAX_TEXT_CHARS:
+            return self._finish(turn, None, (), "That is too long for a command", None)
+
+        home = self.backend.home()
+        pending = self._pending()
+        self._publish(StageStart(Stage.INTENT))
+        if pending is not None and pending["kind"] == "clarify":
+            chosen = self._clarified(turn.text, home, pending)
+            if chosen is not None:
+                turn.recognition = chosen
+                turn.intent_ms = self._elapsed(turn)
+                self._publish(StageEnd(Stage.INTENT, turn.intent_ms))
+                self.store.set("pending", None)
+                return self._run_plan(turn, home)
+
+        turn.recognition = self._recognize(turn.text, home)
+        turn.intent_ms = self._elapsed(turn)
+        self._publish(StageEnd(Stage.INTENT, turn.intent_ms))
+        recognition = turn.recognition
+        if recognition is None:
+            return self._finish(turn, None, (), self._explain(turn.text, home), None)
+
+        meta = _META.get(recognition.intent)
+        if meta is not None:
+            return meta(self, turn, pending)
+        if pending is not None:
+            self.store.set("pending", None)  # a new command replaces an unanswered question
+        return self._run_plan(turn, home)
+
+    def run_actions(self, actions: Sequence[Action], confirmed: bool = False) -> TurnResult:
+        """Direct control (GUI cards): same checks, confirmation and undo as a spoken command."""
+        turn = _Turn(text="", started=time.perf_counter(), asr_ms=0.0)
+        turn.recognition = Recognition(intent="HearthDirect", slots={}, text="", source="direct")
+        home = self.backend.home()
+        if not confirmed and (question := self._sensitive_question(actions, home)):
+            return self._ask_confirmation(turn, tuple(actions), question, "Done")
+        return self._execute(turn, tuple(actions), lambda h: "Done")
+
+    # -- recognition ----------------------------------------------------------------------------
+
+    def _context(self, home: Home) -> dict[str, Any] | None:
+        if self.speaker_area and self.speaker_area in home.areas:
+            return {"area": home.areas[self.speaker_area].name}
+        return None
+
+    def _recognize(self, text: str, home: Home) -> Recognition | None:
+        vocabulary = self.vocabulary(home)
+        context = self._context(home)
+        recognition = self.engine.recognize(text, vocabulary, context)
+        if recognition is not None:
+            return recognition
+        fixed = repair(text, vocabulary.words | self.engine.template_words())
+        if fixed is None:
+            return None
+        recognition = self.engine.recognize(fixed.text, vocabulary, context)
+        if recognition is None:
+            return None
+        return replace(recognition, source="fuzzy", confidence=fixed.score, text=text)
+
+    def _explain(self, text: str, home: Home) -> str:
+        unknown = self.engine.unknown_target(text, self.vocabulary(home), self._context(home))
+        if unknown is None:
+            return NOT_UNDERSTOOD
+        slot, value = unknown
+        value = value.removeprefix("the ").removeprefix("my ")
+        if slot == "name":
+            return f"Sorry, I am not aware of any device called {value}"
+        return f"Sorry, I am not aware of any {slot} called {value}"
+
+    def _clarified(self, text: str, home: Home, pending: dict[str, Any]) -> Recognition | None:
+        """The answer to "which one?": a room or floor named in the reply narrows the request."""
+        words = f" {' '.join(words_of(text))} "
+        slots = dict(pending["recognition"]["slots"])
+        candidates = set(pending.get("candidates") or [])
+        candidate_areas = {home.devices[c].area for c in candidates if c in home.devices}
+        for area in home.areas.values():
+            if area.id in candidate_areas and any(
+                f" {' '.join(words_of(n))} " in words for n in (area.name, *area.aliases)
+            ):
+                slots["area"] = area.name
+                slots.pop("floor", None)
+                break
+        else:
+            return None
+        raw = pending["recognition"]
+        return Recognition(
+            intent=raw["intent"],
+            slots=slots,
+            text=text,
+            response_key=raw.get("response_key"),
+            slot_texts={**raw.get("slot_texts", {}), "area": slots["area"]},
+            context=raw.get("context", {}),
+            source=raw.get("source", "local"),
+            confidence=raw.get("confidence", 1.0),
+        )
+
+    # -- planning and execution ------------------------------------------------------------------
+
+    def _run_plan(self, turn: _Turn, home: Home) -> TurnResult:
+        recognition = turn.recognition
+        assert recognition is not None
+        self._publish(
+            IntentRecognized(
+                text=turn.text,
+                intent=recognition.intent,
+                slots=dict(recognition.slots),
+                confidence=recognition.confidence,
+                source=recognition.source,
+            )
+        )
+        ctx = planner.HandlerContext(
+            recognition=recognition,
+            home=home,
+            responses=self.engine.responses,
+            speaker_area=self.speaker_area,
+            now=self._now,
+        )
+        plan = planner.plan(ctx)
+        if plan.error:
+            return self._finish(turn, recognition, (), plan.error, recognition.source)
+        if plan.ambiguous:
+            question = _which_question(plan.ambiguous, home)
+            self.store.set(
+                "pending",
+                {
+                    "kind": "clarify",
+                    "created": self._clock(),
+                    "question": question,
+                    "candidates": [d.id for d in plan.ambiguous],
+                    "recognition": _recognition_to_dict(recognition),
+                },
+            )
+            return self._finish(turn, recognition, (), question, recognition.source)
+        question = self._sensitive_question(plan.actions, home)
+        if question:
+            return self._ask_confirmation(turn, plan.actions, question, plan.response)
+        render = plan.render or (lambda _home, text=plan.response: text)
+        return self._execute(turn, plan.actions, render)
+
+    def _sensitive_question(self, actions: Sequence[Action], home: Home) -> str | None:
+        risky = [
+            (a, home.devices[a.device])
+            for a in actions
+            if a.device in home.devices and planner.is_sensitive(home.devices[a.device], a)
+        ]
+        if not risky:
+            return None
+        parts = [f"{_VERBS.get(a.action, a.action.value)} the {d.name}" for a, d in risky]
+        return f"Are you sure you want me to {_join(parts)}?"
+
+    def _ask_confirmation(
+        self, turn: _Turn, actions: tuple[Action, ...], question: str, reply: str
+    ) -> TurnResult:
+        self.store.set(
+            "pending",
+            {
+                "kind": "confirm",
+                "created": self._clock(),
+                "question": question,
+                "actions": [a.to_dict() for a in actions],
+                "reply": reply,
+            },
+        )
+        self._publish(
+            ConfirmationRequested(
+                question=question,
+                actions=tuple(a.to_dict() for a in actions),
+                expires_in_s=self.config.confirmation_timeout_s,
+            )
+        )
+        self._publish(ActionsExecuted(tuple(a.to_dict() for a in actions), pending=True))
+        return self._finish(
+            turn,
+            turn.recognition,
+            actions,
+            question,
+            turn.recognition.source if turn.recognition else None,
+            confirmation_required=True,
+        )
+
+    def _execute(
+        self, turn: _Turn, actions: tuple[Action, ...], render: Callable[[Home], str]
+    ) -> TurnResult:
+        changing = [a for a in actions if a.action is not ActionKind.GET_STATE]
+        self._publish(StageStart(Stage.ACTION))
+        started = time.perf_counter()
+        results: list[ActionResult] = []
+        try:
+            if changing:
+                results = self.backend.execute(changing)
+        except CommandError as err:
+            reply = f"Sorry, {err}"
+            turn.timings["action"] = (time.perf_counter() - started) * 1000
+            return self._finish(turn, turn.recognition, (), reply, _source(turn))
+        except BackendError as err:
+            _LOGGER.warning("backend failed: %s", err)
+            turn.timings["action"] = (time.perf_counter() - started) * 1000
+            return self._finish(
+                turn, turn.recognition, (), f"Sorry, I couldn't reach the home: {err}", _source(turn)
+            )
+        turn.timings["action"] = (time.perf_counter() - started) * 1000
+        self._publish(StageEnd(Stage.ACTION, turn.timings["action"]))
+        if any(r.changed for r in results):
+            self.store.set(
+                "undo",
+                {
+                    "created": self._clock(),
+                    "before": [_device_state(r.before) for r in results],
+                },
+            )
+        self._publish(ActionsExecuted(tuple(a.to_dict() for a in actions)))
+        reply = render(self.backend.home())
+        return self._finish(
+            turn, turn.recognition, actions, reply, _source(turn), executed=tuple(results)
+        )
+
+    # -- meta intents: answers to our questions, undo ---------------------------------------------
+
+    def _confirm(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
+        if pending is None or pending["kind"] != "confirm":
+            return self._finish(turn, turn.recognition, (), "There is nothing to confirm", "local")
+        self.store.set("pending", None)
+        actions = tuple(Action.from_dict(a) for a in pending["actions"])
+        reply = pending.get("reply") or "Done"
+        return self._execute(turn, actions, lambda _home: reply)
+
+    def _deny(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
+        if pending is None:
+            return self._finish(turn, turn.recognition, (), "Okay", "local")
+        self.store.set("pending", None)
+        return self._finish(turn, turn.recognition, (), "Okay, I won't do it", "local")
+
+    def _undo(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
+        record = self.store.get("undo")
+        if not record or self._clock() - record["created"] > self.config.context_timeout_s * 10:
+            return self._finish(turn, turn.recognition, (), "There is nothing to undo", "local")
+        home = self.backend.home()
+        before = [
+            _ResultStub.make(home, item) for item in record["before"] if item["id"] in home.devices
+        ]
+        started = time.perf_counter()
+        try:
+            restored = self.backend.restore(before)
+        except BackendError as err:
+            return self._finish(turn, turn.recognition, (), f"Sorry, {err}", "local")
+        turn.timings["action"] = (time.perf_counter() - started) * 1000
+        self.store.set("undo", None)
+        actions = tuple(_restoring_action(r.before, r.after) for r in restored)
+        return self._finish(turn, turn.recognition, actions, "Undone", "local", executed=restored)
+
+    def _select_without_question(
+        self, turn: _Turn, pending: dict[str, Any] | None
+    ) -> TurnResult:
+        return self._finish(turn, None, (), NOT_UNDERSTOOD, None)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _pending(self) -> dict[str, Any] | None:
+        pending = self.store.get("pending")
+        if pending is None:
+            return None
+        timeout = self.config.confirmation_timeout_s
+        if self._clock() - float(pending.get("created", 0)) > timeout:
+            self.store.set("pending", None)
+            return None
+        return pending
+
+    def _elapsed(self, turn: _Turn) -> float:
+        return (time.perf_counter() - turn.started) * 1000
+
+    def _finish(
+        self,
+        turn: _Turn,
+        recognition: Recognition | None,
+        actions: tuple[Action, ...],
+        response: str,
+        source: str | None,
+        confirmation_required: bool = False,
+        executed: tuple[ActionResult, ...] = (),
+    ) -> TurnResult:
+        total = (time.perf_counter() - turn.started) * 1000
+        timings = {
+            "asr": turn.asr_ms,
+            "intent": turn.intent_ms,
+            "action": turn.timings.get("action", 0.0),
+            "total": total + turn.asr_ms,
+        }
+        if recognition is None:
+            self._publish(IntentRecognized(text=turn.text, intent=None))
+        response = response[:1].upper() + response[1:]
+        self._publish(Reply(response))
+        return TurnResult(
+            text=turn.text,
+            intent=recognition.intent if recognition else None,
+            slots=dict(recognition.slots) if recognition else {},
+            actions=actions,
+            response=response,
+            source=source,
+            timings_ms=timings,
+            confirmation_required=confirmation_required,
+            executed=executed,
+            confidence=recognition.confidence if recognition else 0.0,
+        )
+
+    def _publish(self, event: Any) -> None:
+        self.bus.publish(event)
+
+
+_META: dict[str, Callable[[Conversation, _Turn, dict[str, Any] | None], TurnResult]] = {
+    "HearthConfirm": Conversation._confirm,
+    "HearthDeny": Conversation._deny,
+    "HassNevermind": Conversation._deny,
+    "HearthUndo": Conversation._undo,
+    "HearthSelect": Conversation._select_without_question,
+}
+
+
+def _source(turn: _Turn) -> str | None:
+    return turn.recognition.source if turn.recognition else None
+
+
+def _join(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _which_question(devices: Sequence[Device], home: Home) -> str:
+    areas: list[str] = []
+    for device in devices:
+        area = home.areas.get(device.area or "")
+        if area is not None and area.name not in areas:
+            areas.append(area.name)
+    names = {d.name for d in devices}
+    shown = [f"the {a}" for a in areas[:5]]
+    if len(areas) > 5:
+        shown.append("somewhere else")
+    options = " or ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else "".join(shown)
+    if len(names) == 1:
+        return f"Which {next(iter(names))} do you mean: {options}?"
+    return f"In which room: {options}?"
+
+
+def _recognition_to_dict(recognition: Recognition) -> dict[str, Any]:
+    return {
+        "intent": recognition.intent,
+        "slots": recognition.slots,
+        "response_key": recognition.response_key,
+        "slot_texts": recognition.slot_texts,
+        "context": recognition.context,
+        "source": recognition.source,
+        "confidence": recognition.confidence,
+    }
+
+
+def _device_state(device: Device) -> dict[str, Any]:
+    return {"id": device.id, "state": device.state, "attributes": dict(device.attributes)}
+
+
+class _ResultStub:
+    """Rebuilds an ActionResult from a stored "before" state so the backend can restore it."""
+
+    @staticmethod
+    def make(home: Home, item: dict[str, Any]) -> ActionResult:
+        current = home.devices[item["id"]]
+        before = current.with_state(item["state"], item["attributes"])
+        return ActionResult(Action(current.id, ActionKind.GET_STATE), before, current)
+
+
+def _restoring_action(before: Device, after: Device) -> Action:
+    """Describe an undo step in the neutral vocabulary (for the JSON and the UI)."""
+    for key, kind in (
+        ("brightness", ActionKind.SET_BRIGHTNESS),
+        ("position", ActionKind.SET_POSITION),
+        ("temperature", ActionKind.SET_TEMPERATURE),
+        ("volume", ActionKind.SET_VOLUME),
+        ("color", ActionKind.SET_COLOR),
+    ):
+        if key in after.attributes and after.attributes.get(key) != before.attributes.get(key):
+            return Action(after.id, kind, {key: after.attributes[key]})
+    if after.state == "locked":
+        return Action(after.id, ActionKind.LOCK)
+    if after.state in {"on", "playing", "heat", "cool", "auto", "open", "cleaning"}:
+        return Action(after.id, ActionKind.TURN_ON)
+    if after.state in {"off", "closed", "idle"}:
+        return Action(after.id, ActionKind.TURN_OFF)
+    return Action(after.id, ActionKind.GET_STATE)

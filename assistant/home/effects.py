@@ -1,0 +1,204 @@
+"""What each neutral action does to a device's state: pure functions, one table per domain.
+
+The simulated backend applies these directly; real backends use ``check`` to reject a bad
+command before sending it, so voice, GUI and cloud get the same answers everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from assistant.home.commands import Action, ActionKind, CommandError
+from assistant.home.model import Device, Domain
+
+Effect = Callable[[Device, dict[str, Any]], Device]
+
+DEFAULT_TEMPERATURE_RANGE = (5.0, 35.0)
+
+
+def _set(device: Device, state: str | None = None, **attributes: Any) -> Device:
+    merged = dict(device.attributes)
+    merged.update(attributes)
+    return device.with_state(device.state if state is None else state, merged)
+
+
+def _percent(params: dict[str, Any], key: str) -> int:
+    try:
+        value = float(params[key])
+    except (KeyError, TypeError, ValueError):
+        raise CommandError(f"{key} must be a number from 0 to 100") from None
+    if not 0 <= value <= 100:
+        raise CommandError(f"{key} must be from 0 to 100, not {value:g}")
+    return round(value)
+
+
+def _on_off(on: str = "on", off: str = "off") -> dict[ActionKind, Effect]:
+    return {
+        ActionKind.TURN_ON: lambda d, p: _set(d, on),
+        ActionKind.TURN_OFF: lambda d, p: _set(d, off),
+        ActionKind.TOGGLE: lambda d, p: _set(d, off if d.state == on else on),
+    }
+
+
+def _light_brightness(device: Device, params: dict[str, Any]) -> Device:
+    if "brightness" not in device.attributes:
+        raise CommandError(f"{device.name} cannot be dimmed")
+    level = _percent(params, "brightness")
+    return _set(device, "on" if level > 0 else "off", brightness=level)
+
+
+def _light_on(device: Device, params: dict[str, Any]) -> Device:
+    if "brightness" in device.attributes and not device.attributes.get("brightness"):
+        return _set(device, "on", brightness=100)
+    return _set(device, "on")
+
+
+def _light_color(device: Device, params: dict[str, Any]) -> Device:
+    if "color" not in device.attributes:
+        raise CommandError(f"{device.name} cannot change colour")
+    color = str(params.get("color", "")).strip().lower()
+    if not color:
+        raise CommandError("a colour is needed")
+    return _set(device, "on", color=color)
+
+
+def _cover_position(device: Device, params: dict[str, Any]) -> Device:
+    level = _percent(params, "position")
+    return _set(device, "open" if level > 0 else "closed", position=level)
+
+
+def _temperature(device: Device, params: dict[str, Any]) -> Device:
+    low = float(device.attributes.get("min_temp", DEFAULT_TEMPERATURE_RANGE[0]))
+    high = float(device.attributes.get("max_temp", DEFAULT_TEMPERATURE_RANGE[1]))
+    try:
+        value = float(params["temperature"])
+    except (KeyError, TypeError, ValueError):
+        raise CommandError("temperature must be a number") from None
+    if not low <= value <= high:
+        raise CommandError(f"{device.name} can be set from {low:g} to {high:g} degrees")
+    state = device.state if device.state != "off" else str(device.attributes.get("mode", "heat"))
+    return _set(device, state, temperature=int(value) if value.is_integer() else value)
+
+
+def _climate_on(device: Device, params: dict[str, Any]) -> Device:
+    return _set(device, str(device.attributes.get("mode", "heat")))
+
+
+def _climate_off(device: Device, params: dict[str, Any]) -> Device:
+    mode = device.state if device.state != "off" else device.attributes.get("mode", "heat")
+    return _set(device, "off", mode=mode)
+
+
+def _volume(device: Device, params: dict[str, Any]) -> Device:
+    return _set(device, None if device.state != "off" else "idle", volume=_percent(params, "volume"))
+
+
+def _track(step: int) -> Effect:
+    def effect(device: Device, params: dict[str, Any]) -> Device:
+        playlist = list(device.attributes.get("playlist") or [])
+        if not playlist:
+            raise CommandError(f"{device.name} has nothing queued")
+        index = (int(device.attributes.get("track", 0)) + step) % len(playlist)
+        return _set(device, "playing", track=index, media_title=playlist[index])
+
+    return effect
+
+
+def _media_play(device: Device, params: dict[str, Any]) -> Device:
+    return _set(device, "playing")
+
+
+def _get_state(device: Device, params: dict[str, Any]) -> Device:
+    return device
+
+
+_COMMON: dict[ActionKind, Effect] = {ActionKind.GET_STATE: _get_state}
+
+EFFECTS: dict[Domain, dict[ActionKind, Effect]] = {
+    Domain.LIGHT: {
+        **_on_off(),
+        ActionKind.TURN_ON: _light_on,
+        ActionKind.SET_BRIGHTNESS: _light_brightness,
+        ActionKind.SET_COLOR: _light_color,
+    },
+    Domain.SWITCH: _on_off(),
+    Domain.INPUT_BOOLEAN: _on_off(),
+    Domain.FAN: _on_off(),
+    Domain.HUMIDIFIER: _on_off(),
+    Domain.COVER: {
+        ActionKind.OPEN: lambda d, p: _set(d, "open", position=100),
+        ActionKind.CLOSE: lambda d, p: _set(d, "closed", position=0),
+        ActionKind.TURN_ON: lambda d, p: _set(d, "open", position=100),
+        ActionKind.TURN_OFF: lambda d, p: _set(d, "closed", position=0),
+        ActionKind.TOGGLE: lambda d, p: (
+            _set(d, "closed", position=0) if d.state == "open" else _set(d, "open", position=100)
+        ),
+        ActionKind.SET_POSITION: _cover_position,
+        ActionKind.STOP: lambda d, p: d,
+    },
+    Domain.VALVE: {
+        ActionKind.OPEN: lambda d, p: _set(d, "open"),
+        ActionKind.CLOSE: lambda d, p: _set(d, "closed"),
+        ActionKind.TURN_ON: lambda d, p: _set(d, "open"),
+        ActionKind.TURN_OFF: lambda d, p: _set(d, "closed"),
+    },
+    Domain.LOCK: {
+        ActionKind.LOCK: lambda d, p: _set(d, "locked"),
+        ActionKind.UNLOCK: lambda d, p: _set(d, "unlocked"),
+    },
+    Domain.CLIMATE: {
+        ActionKind.SET_TEMPERATURE: _temperature,
+        ActionKind.TURN_ON: _climate_on,
+        ActionKind.TURN_OFF: _climate_off,
+    },
+    Domain.WATER_HEATER: {ActionKind.SET_TEMPERATURE: _temperature, **_on_off()},
+    Domain.MEDIA_PLAYER: {
+        ActionKind.TURN_ON: lambda d, p: _set(d, "idle"),
+        ActionKind.TURN_OFF: lambda d, p: _set(d, "off"),
+        ActionKind.TOGGLE: lambda d, p: _set(d, "idle" if d.state == "off" else "off"),
+        ActionKind.MEDIA_PLAY: _media_play,
+        ActionKind.MEDIA_PAUSE: lambda d, p: _set(d, "paused"),
+        ActionKind.STOP: lambda d, p: _set(d, "idle"),
+        ActionKind.MEDIA_NEXT: _track(+1),
+        ActionKind.MEDIA_PREVIOUS: _track(-1),
+        ActionKind.SET_VOLUME: _volume,
+    },
+    Domain.VACUUM: {
+        ActionKind.START: lambda d, p: _set(d, "cleaning"),
+        ActionKind.TURN_ON: lambda d, p: _set(d, "cleaning"),
+        ActionKind.STOP: lambda d, p: _set(d, "idle"),
+        ActionKind.TURN_OFF: lambda d, p: _set(d, "idle"),
+        ActionKind.MEDIA_PAUSE: lambda d, p: _set(d, "paused"),
+        ActionKind.RETURN_HOME: lambda d, p: _set(d, "returning"),
+    },
+    Domain.LAWN_MOWER: {
+        ActionKind.START: lambda d, p: _set(d, "mowing"),
+        ActionKind.RETURN_HOME: lambda d, p: _set(d, "docked"),
+    },
+    Domain.SCENE: {ActionKind.TURN_ON: lambda d, p: d},
+    Domain.SCRIPT: {ActionKind.TURN_ON: lambda d, p: d},
+    Domain.BUTTON: {ActionKind.TURN_ON: lambda d, p: d},
+    Domain.SENSOR: {},
+    Domain.BINARY_SENSOR: {},
+    Domain.TIMER: {},
+    Domain.ALARM_CONTROL_PANEL: {},
+}
+
+
+def supported_actions(domain: Domain) -> frozenset[ActionKind]:
+    return frozenset(EFFECTS.get(domain, {})) | frozenset(_COMMON)
+
+
+def apply(device: Device, action: Action) -> Device:
+    """Return the device as it is after ``action``; raise CommandError if it cannot be done."""
+    effect = EFFECTS.get(device.domain, {}).get(action.action) or _COMMON.get(action.action)
+    if effect is None:
+        label = device.domain.value.replace("_", " ")
+        raise CommandError(f"{device.name} is a {label} and cannot {action.action.value}")
+    return effect(device, dict(action.params))
+
+
+def check(device: Device, action: Action) -> None:
+    """Raise CommandError when ``action`` is not valid for ``device`` (nothing is changed)."""
+    apply(device, action)

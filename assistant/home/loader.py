@@ -1,0 +1,220 @@
+"""Read a home file (YAML) into a Home, with errors that name the file, the line and the problem.
+
+People write these files by hand, so every mistake gets one precise line ("home.yaml:12: device
+'light.x' is in unknown area 'kitchn'") instead of a stack trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.home.model import Area, Device, Domain, Floor, Home
+
+DEMO_HOME = "demo_home.yaml"
+_AREA_KEYS = {"id", "name", "aliases", "floor"}
+_FLOOR_KEYS = {"id", "name", "aliases", "areas"}
+_DEVICE_KEYS = {"id", "name", "aliases", "area", "domain", "state", "attributes"}
+
+
+class HomeFileError(ValueError):
+    """A home file that cannot be used; ``str()`` is one line for the user."""
+
+
+def demo_home_path() -> Path:
+    return Path(str(resources.files("assistant.home") / "data" / DEMO_HOME))
+
+
+def load_home(path: str | Path | None = None) -> Home:
+    """Load a home file; ``None`` loads the demo home shipped with Hearth."""
+    file = Path(path) if path else demo_home_path()
+    try:
+        raw = file.read_bytes()
+    except OSError as err:
+        raise HomeFileError(f"{file}: cannot read home file: {err.strerror or err}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HomeFileError(f"{file}: not a UTF-8 text file") from None
+    return parse_home(text, str(file))
+
+
+def parse_home(text: str, source: str = "<home>") -> Home:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise HomeFileError(f"{where}: not valid YAML: {problem}") from None
+    return _Builder(source).build(root)
+
+
+class _Builder:
+    """Walks the YAML node tree so that every error can point at a line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, node: yaml.Node | None, message: str) -> HomeFileError:
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        return HomeFileError(f"{self.source}{line}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping")
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, f"a key in {what}")
+            if key in result:
+                raise self.fail(key_node, f"{what} has '{key}' twice")
+            result[key] = value_node
+        return result
+
+    def sequence(self, node: yaml.Node | None, what: str) -> Iterator[yaml.Node]:
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null")):
+            return iter(())
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{what} must be a list")
+        return iter(node.value)
+
+    def scalar(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what} must be a single value")
+        return str(node.value)
+
+    def text(self, fields: dict[str, yaml.Node], key: str, what: str, owner: yaml.Node) -> str:
+        if key not in fields:
+            raise self.fail(owner, f"{what} has no '{key}'")
+        value = self.scalar(fields[key], f"{what}'s {key}").strip()
+        if not value:
+            raise self.fail(fields[key], f"{what}'s {key} is empty")
+        return value
+
+    def strings(self, fields: dict[str, yaml.Node], key: str, what: str) -> tuple[str, ...]:
+        return tuple(
+            self.scalar(item, f"an entry of {what}'s {key}").strip()
+            for item in self.sequence(fields.get(key), f"{what}'s {key}")
+        )
+
+    def check_keys(self, fields: dict[str, yaml.Node], allowed: set[str], what: str) -> None:
+        for key, node in fields.items():
+            if key not in allowed:
+                raise self.fail(node, f"{what} has unknown key '{key}'")
+
+    def build(self, root: yaml.Node | None) -> Home:
+        if root is None:
+            raise self.fail(None, "home file is empty")
+        top = self.mapping(root, "the home file")
+        self.check_keys(top, {"areas", "devices", "floors"}, "the home file")
+        if "devices" not in top:
+            raise self.fail(root, "the home file has no 'devices' list")
+
+        floors: dict[str, Floor] = {}
+        floor_nodes: dict[str, yaml.Node] = {}
+        for node in self.sequence(top.get("floors"), "floors"):
+            fields = self.mapping(node, "a floor")
+            self.check_keys(fields, _FLOOR_KEYS, "a floor")
+            floor_id = self.text(fields, "id", "a floor", node)
+            if floor_id in floors:
+                raise self.fail(node, f"duplicate floor id '{floor_id}'")
+            what = f"floor '{floor_id}'"
+            floors[floor_id] = Floor(
+                id=floor_id,
+                name=self.text(fields, "name", what, node),
+                aliases=self.strings(fields, "aliases", what),
+                areas=self.strings(fields, "areas", what),
+            )
+            floor_nodes[floor_id] = node
+
+        areas: dict[str, Area] = {}
+        for node in self.sequence(top.get("areas"), "areas"):
+            fields = self.mapping(node, "an area")
+            self.check_keys(fields, _AREA_KEYS, "an area")
+            area_id = self.text(fields, "id", "an area", node)
+            if area_id in areas:
+                raise self.fail(node, f"duplicate area id '{area_id}'")
+            what = f"area '{area_id}'"
+            floor = self.scalar(fields["floor"], f"{what}'s floor") if "floor" in fields else None
+            if floor is not None and floor not in floors:
+                raise self.fail(fields["floor"], f"{what} is on unknown floor '{floor}'")
+            areas[area_id] = Area(
+                id=area_id,
+                name=self.text(fields, "name", what, node),
+                aliases=self.strings(fields, "aliases", what),
+                floor=floor,
+            )
+        for floor_id, floor in floors.items():
+            for area_id in floor.areas:
+                if area_id not in areas:
+                    raise self.fail(
+                        floor_nodes[floor_id], f"floor '{floor_id}' lists unknown area '{area_id}'"
+                    )
+                if areas[area_id].floor not in (None, floor_id):
+                    raise self.fail(
+                        floor_nodes[floor_id],
+                        f"area '{area_id}' is on floor '{areas[area_id].floor}' and '{floor_id}'",
+                    )
+
+        devices: dict[str, Device] = {}
+        for node in self.sequence(top.get("devices"), "devices"):
+            device = self.device(node, areas)
+            if device.id in devices:
+                raise self.fail(node, f"duplicate device id '{device.id}'")
+            devices[device.id] = device
+        if not devices:
+            raise self.fail(top["devices"], "the home has no devices")
+        for device in devices.values():
+            self.check_scene(device, devices, node_for=top["devices"])
+        return Home(areas.values(), devices.values(), floors.values())
+
+    def device(self, node: yaml.Node, areas: dict[str, Area]) -> Device:
+        fields = self.mapping(node, "a device")
+        self.check_keys(fields, _DEVICE_KEYS, "a device")
+        device_id = self.text(fields, "id", "a device", node)
+        what = f"device '{device_id}'"
+        domain_text = self.text(fields, "domain", what, node)
+        try:
+            domain = Domain(domain_text)
+        except ValueError:
+            known = ", ".join(d.value for d in Domain)
+            raise self.fail(
+                fields["domain"], f"{what} has unknown domain '{domain_text}' (known: {known})"
+            ) from None
+        prefix, dot, _ = device_id.partition(".")
+        if dot and prefix != domain.value:
+            raise self.fail(
+                fields["id"], f"{what} has domain '{domain.value}' but its id says '{prefix}'"
+            )
+        area = self.scalar(fields["area"], f"{what}'s area") if "area" in fields else None
+        if area is not None and area not in areas:
+            raise self.fail(fields["area"], f"{what} is in unknown area '{area}'")
+        attributes: dict[str, Any] = {}
+        if "attributes" in fields:
+            if not isinstance(fields["attributes"], yaml.MappingNode):
+                raise self.fail(fields["attributes"], f"{what}'s attributes must be a mapping")
+            attributes = yaml.SafeLoader("").construct_document(fields["attributes"])
+        state = self.scalar(fields["state"], f"{what}'s state") if "state" in fields else "unknown"
+        return Device(
+            id=device_id,
+            name=self.text(fields, "name", what, node),
+            domain=domain,
+            area=area,
+            aliases=self.strings(fields, "aliases", what),
+            state=state,
+            attributes=attributes,
+        )
+
+    def check_scene(self, device: Device, devices: dict[str, Device], node_for: yaml.Node) -> None:
+        members = device.attributes.get("entities")
+        if device.domain is not Domain.SCENE or members is None:
+            return
+        if not isinstance(members, dict):
+            raise self.fail(node_for, f"scene '{device.id}' entities must be a mapping")
+        for member_id in members:
+            if member_id not in devices:
+                raise self.fail(node_for, f"scene '{device.id}' names unknown device '{member_id}'")

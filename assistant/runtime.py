@@ -1,0 +1,85 @@
+"""Wires the engine together from a Config: home, backend, intent engine, conversation, bus.
+
+Front ends (CLI, GUI, voice pipeline) build one Runtime and share it, so there is exactly one
+place that decides where state lives and which home is loaded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant import config as config_module
+from assistant.config import Config
+from assistant.conversation import Conversation
+from assistant.events import EventBus
+from assistant.home.backend import Backend, BackendError
+from assistant.home.loader import load_home
+from assistant.home.simulated import SimulatedBackend
+from assistant.session import SessionStore
+from intents.engine import IntentEngine
+
+_ENGINES: dict[str, IntentEngine] = {}
+
+
+def intent_engine(language: str = "en") -> IntentEngine:
+    """One compiled intent engine per language per process (compiling is the slow part)."""
+    if language not in _ENGINES:
+        _ENGINES[language] = IntentEngine(language)
+    return _ENGINES[language]
+
+
+@dataclass
+class Runtime:
+    config: Config
+    backend: Backend
+    conversation: Conversation
+    bus: EventBus
+    engine: IntentEngine
+    _cleanup: list[Path] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.backend.close()
+        self.conversation.store.close()
+        for path in self._cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def build_runtime(
+    config: Config,
+    home_file: str | Path | None = None,
+    this_room: str | None = None,
+    temporary: bool | None = None,
+) -> Runtime:
+    """Build the engine; ``home_file`` given on the command line means a fresh temporary home."""
+    if config.home.backend != "simulated":
+        raise BackendError(f"the {config.home.backend} backend is not available in this version")
+    file = home_file or config.home.home_file or None
+    home = load_home(file)
+    temporary = bool(home_file) if temporary is None else temporary
+    bus = EventBus()
+    cleanup: list[Path] = []
+    if temporary:
+        folder = Path(tempfile.mkdtemp(prefix="hearth-home-"))
+        cleanup.append(folder)
+        backend = SimulatedBackend(home, folder / "home.sqlite3", bus)
+        store = SessionStore(None)
+    else:
+        data = config_module.data_dir()
+        backend = SimulatedBackend(home, data / "home.sqlite3", bus)
+        store = SessionStore(data / "session.sqlite3")
+    room = this_room if this_room is not None else (config.home.this_room or None)
+    if room and home.find_area(room) is None:
+        backend.close()
+        raise BackendError(f"'this room' is set to {room!r}, but the home has no such area")
+    conversation = Conversation(
+        backend,
+        intent_engine(config.speech.language),
+        config=config.conversation,
+        this_room=room,
+        bus=bus,
+        store=store,
+    )
+    return Runtime(config, backend, conversation, bus, conversation.engine, cleanup)

@@ -1,0 +1,290 @@
+"""Text → intent with hassil, Home Assistant's English sentences and Hearth's own.
+
+The engine is loaded once (compiling the templates is the slow part) and then matched against
+any home's vocabulary; slot lists are cached per vocabulary so each sentence costs only the
+match itself.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+from hassil.expression import Group, ListReference, RuleReference, Sentence, TextChunk
+from hassil.intents import Intents, SlotList, TextSlotList, TextSlotValue
+from hassil.recognize import RecognizeResult, recognize_all, recognize_best
+from hassil.string_matcher import UnmatchedTextEntity
+from hassil.util import merge_dict
+from home_assistant_intents import get_intents
+
+from intents.vocabulary import Vocabulary, words_of
+
+# Intents Hearth can carry out. Everything else in home-assistant-intents (shopping lists,
+# weather, broadcasts...) is left out so that it cannot swallow a sentence we cannot serve.
+SUPPORTED_INTENTS = frozenset(
+    {
+        "HassTurnOn",
+        "HassTurnOff",
+        "HassToggle",
+        "HassLightSet",
+        "HassClimateSetTemperature",
+        "HassClimateGetTemperature",
+        "HassGetState",
+        "HassSetPosition",
+        "HassMediaPause",
+        "HassMediaUnpause",
+        "HassMediaNext",
+        "HassMediaPrevious",
+        "HassSetVolume",
+        "HassSetVolumeRelative",
+        "HassVacuumStart",
+        "HassVacuumReturnToBase",
+        "HassGetCurrentTime",
+        "HassGetCurrentDate",
+        "HassNevermind",
+    }
+)
+
+
+# Replies to a question of ours; they never name a device the home lacks.
+_ANSWER_INTENTS = frozenset({"HearthSelect", "HearthConfirm", "HearthDeny"})
+
+
+class IntentLoadError(RuntimeError):
+    """The sentence data could not be loaded (a broken install or a bad custom sentence file)."""
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What a sentence means: an intent with its slots, and how sure we are."""
+
+    intent: str
+    slots: dict[str, Any]
+    text: str
+    confidence: float = 1.0
+    source: str = "local"
+    response_key: str | None = None
+    slot_texts: dict[str, str] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Lists:
+    slot_lists: dict[str, SlotList]
+
+
+def _sentence_files() -> list[Any]:
+    folder = resources.files("intents") / "sentences"
+    return sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+
+
+def load_intents_dict(language: str = "en") -> dict[str, Any]:
+    """Home Assistant's sentences for ``language`` merged with Hearth's, supported intents only."""
+    data = get_intents(language, json_load=lambda fp: json.load(fp))
+    if not data:
+        raise IntentLoadError(f"home-assistant-intents has no sentences for {language!r}")
+    data["intents"] = {k: v for k, v in data["intents"].items() if k in SUPPORTED_INTENTS}
+    for path in _sentence_files():
+        try:
+            extra = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as err:
+            raise IntentLoadError(f"{path.name}: not valid YAML: {err}") from None
+        if extra.get("language", language) != language:
+            continue
+        merge_dict(data, extra)
+    return data
+
+
+class IntentEngine:
+    """Recognizes intents in text; thread-safe, load once and keep."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        self._data = load_intents_dict(language)
+        self.intents = Intents.from_dict(self._data)
+        self.responses: dict[str, dict[str, str]] = self._data.get("responses", {}).get(
+            "intents", {}
+        )
+        self.error_responses: dict[str, str] = self._data.get("responses", {}).get("errors", {})
+        self._lists: OrderedDict[int, tuple[Vocabulary, _Lists]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._template_words: frozenset[str] | None = None
+
+    def warm_up(self, vocabulary: Vocabulary) -> None:
+        """Pay hassil's first-call costs (lazy template compilation) before the user speaks."""
+        self.recognize("turn on the lights", vocabulary)
+        self.recognize("what time is it", vocabulary)
+
+    def recognize(
+        self,
+        text: str,
+        vocabulary: Vocabulary,
+        context: dict[str, Any] | None = None,
+    ) -> Recognition | None:
+        """Match ``text`` exactly against the templates; ``context`` may name the speaker's area."""
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            return None
+        lists = self._slot_lists(vocabulary)
+        result = recognize_best(
+            cleaned,
+            self.intents,
+            slot_lists=lists.slot_lists,
+            intent_context=context or None,
+            language=self.language,
+            best_slot_name="name",
+        )
+        if result is None:
+            return None
+        return self._to_recognition(result, cleaned)
+
+    def unknown_target(
+        self, text: str, vocabulary: Vocabulary, context: dict[str, Any] | None = None
+    ) -> tuple[str, str] | None:
+        """For a sentence that did not match: the device or area name that was not recognized.
+
+        "turn on the jacuzzi" fits a template but names nothing in this home; saying so is more
+        helpful than "I didn't understand".
+        """
+        cleaned = " ".join(text.split())
+        lists = self._slot_lists(vocabulary)
+        for result in recognize_all(
+            cleaned,
+            self.intents,
+            slot_lists=lists.slot_lists,
+            intent_context={**(context or {}), "explain": "unknown"},
+            language=self.language,
+            allow_unmatched_entities=True,
+        ):
+            unmatched = result.unmatched_entities
+            if result.intent.name in _ANSWER_INTENTS:
+                continue
+            for slot in ("name", "area", "floor"):
+                entity = unmatched.get(slot)
+                if isinstance(entity, UnmatchedTextEntity) and len(unmatched) == 1:
+                    value = " ".join(entity.text.split()).strip(" .,!?")
+                    if value and value.casefold() != cleaned.casefold().strip(" .,!?"):
+                        return slot, value
+        return None
+
+    def template_words(self) -> frozenset[str]:
+        """Every literal word the supported templates contain (the fuzzy repair's dictionary)."""
+        if self._template_words is None:
+            found: set[str] = set()
+            rules = self.intents.expansion_rules
+            for intent in self.intents.intents.values():
+                for data in intent.data:
+                    for sentence in data.sentences:
+                        found.update(_literal_words(sentence, rules, data.expansion_rules))
+            for slot_list in self.intents.slot_lists.values():
+                if isinstance(slot_list, TextSlotList):
+                    for value in slot_list.values:
+                        found.update(_expression_words(value.text_in, rules, {}, 0))
+            self._template_words = frozenset(found)
+        return self._template_words
+
+    def _to_recognition(self, result: RecognizeResult, text: str) -> Recognition:
+        slots: dict[str, Any] = {}
+        slot_texts: dict[str, str] = {}
+        for entity in result.entities_list:
+            value = entity.value
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            slots[entity.name] = value
+            slot_texts[entity.name] = entity.text_clean or str(entity.value)
+        for key, value in (result.intent_data.slots or {}).items():
+            slots.setdefault(key, value)
+        context = dict(result.context or {})
+        if "area" in context and "area" not in slots and isinstance(context["area"], str):
+            slots["area"] = context["area"]
+            slot_texts["area"] = context["area"]
+        return Recognition(
+            intent=result.intent.name,
+            slots=slots,
+            text=text,
+            response_key=result.response,
+            slot_texts=slot_texts,
+            context=context,
+        )
+
+    def _slot_lists(self, vocabulary: Vocabulary) -> _Lists:
+        key = id(vocabulary)
+        with self._lock:
+            cached = self._lists.get(key)
+            if cached is not None and cached[0] is vocabulary:
+                self._lists.move_to_end(key)
+                return cached[1]
+        lists = _Lists(slot_lists=_build_slot_lists(vocabulary))
+        with self._lock:
+            self._lists[key] = (vocabulary, lists)
+            while len(self._lists) > 4:
+                self._lists.popitem(last=False)
+        return lists
+
+
+def _plain(text: str) -> TextSlotValue:
+    """A slot value whose spoken text is literal (names may contain template characters)."""
+    return TextSlotValue(text_in=TextChunk(_clean_name(text)), value_out=text)
+
+
+def _clean_name(text: str) -> str:
+    return " ".join(text.replace("_", " ").split())
+
+
+def _build_slot_lists(vocabulary: Vocabulary) -> dict[str, SlotList]:
+    names: list[TextSlotValue] = []
+    for entity in vocabulary.entities:
+        for spoken in entity.names:
+            value = _plain(spoken)
+            names.append(
+                TextSlotValue(
+                    text_in=value.text_in,
+                    value_out=entity.name,
+                    context={"domain": entity.domain},
+                )
+            )
+    areas = [
+        TextSlotValue(text_in=TextChunk(_clean_name(spoken)), value_out=area.name)
+        for area in vocabulary.areas
+        for spoken in area.names
+    ]
+    floors = [
+        TextSlotValue(text_in=TextChunk(_clean_name(spoken)), value_out=floor.name)
+        for floor in vocabulary.floors
+        for spoken in floor.names
+    ]
+    return {
+        "name": TextSlotList(name="name", values=names),
+        "area": TextSlotList(name="area", values=areas),
+        "floor": TextSlotList(name="floor", values=floors),
+    }
+
+
+def _literal_words(
+    sentence: Sentence, rules: dict[str, Sentence], local_rules: dict[str, Sentence]
+) -> Iterator[str]:
+    yield from _expression_words(sentence.expression, rules, local_rules, 0)
+
+
+def _expression_words(
+    expression: Any, rules: dict[str, Sentence], local_rules: dict[str, Sentence], depth: int
+) -> Iterator[str]:
+    if depth > 20:
+        return
+    if isinstance(expression, TextChunk):
+        yield from words_of(expression.text)
+    elif isinstance(expression, Group):
+        for item in expression.items:
+            yield from _expression_words(item, rules, local_rules, depth + 1)
+    elif isinstance(expression, RuleReference):
+        rule = local_rules.get(expression.rule_name) or rules.get(expression.rule_name)
+        if rule is not None:
+            yield from _expression_words(rule.expression, rules, local_rules, depth + 1)
+    elif isinstance(expression, ListReference):
+        return
