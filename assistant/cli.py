@@ -7,7 +7,10 @@ nothing the user types can produce a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -58,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(shell)
     shell.add_argument("--area", help="the room you are in ('this room')")
 
+    gui = sub.add_parser("gui", help="start the desktop app (the default)")
+    gui.add_argument("--config", help="config file (default: the user config dir)")
+    gui.add_argument("--home", help="home file (YAML); uses a fresh temporary home")
+
     cfg = sub.add_parser("config", help="show or change settings")
     cfg.add_argument("--config", help="config file (default: the user config dir)")
     cfg_sub = cfg.add_subparsers(dest="config_command")
@@ -74,15 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    command = args.command or "shell"
+    command = args.command or "gui"
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "parse": cmd_parse,
         "devices": cmd_devices,
         "shell": cmd_shell,
         "config": cmd_config,
+        "gui": cmd_gui,
     }
     if args.command is None:
-        args = parser.parse_args(["shell", *(argv or [])])
+        args = parser.parse_args(["gui", *(argv or [])])
     try:
         return handlers[command](args)
     except USER_ERRORS as err:
@@ -96,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _runtime(args: argparse.Namespace) -> Runtime:
     config = config_module.load(getattr(args, "config", None))
-    return build_runtime(config, home_file=getattr(args, "home", None), this_room=getattr(args, "area", None))
+    return build_runtime(
+        config, home_file=getattr(args, "home", None), this_room=getattr(args, "area", None)
+    )
 
 
 # -- parse --------------------------------------------------------------------------------------
@@ -159,7 +169,9 @@ def _lines(lines: Iterable[str], source: str) -> Iterator[tuple[int, str]]:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     if args.batch is None and args.text is None:
-        raise InputError("give a command, e.g. hearth parse \"turn on the kitchen lights\", or --batch FILE")
+        raise InputError(
+            'give a command, e.g. hearth parse "turn on the kitchen lights", or --batch FILE'
+        )
     if args.batch is not None and args.text is not None:
         raise InputError("give either a command or --batch FILE, not both")
     commands: Iterable[tuple[int, str]]
@@ -193,7 +205,9 @@ def format_result(result: TurnResult, changes: list[DeviceChanged], home: Home) 
         name = device.name if device else change.device_id
         area = home.areas.get(device.area or "") if device else None
         where = f" ({area.name})" if area else ""
-        lines.append(f"  {name}{where}: {change.previous_state} → {_describe(device) if device else change.state}")
+        lines.append(
+            f"  {name}{where}: {change.previous_state} → {_describe(device) if device else change.state}"
+        )
     if result.confirmation_required:
         lines.append("  (say or type 'yes' to confirm, 'no' to cancel)")
     return "\n".join(lines)
@@ -237,15 +251,19 @@ def devices_table(home: Home) -> str:
             area = home.areas[area_id]
             for device in home.devices.values():
                 if device.area == area_id:
-                    rows.append((f"{floor_name} / {area.name}", device.name, device.id, _describe(device)))
+                    rows.append(
+                        (f"{floor_name} / {area.name}", device.name, device.id, _describe(device))
+                    )
                     placed.add(device.id)
     for device in home.devices.values():
         if device.id not in placed:
             rows.append(("(whole home)", device.name, device.id, _describe(device)))
     header = ("Where", "Device", "Id", "State")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+
     def fmt(row: tuple[str, ...]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+
     lines = [fmt(header), fmt(tuple("-" * w for w in widths))]
     lines += [fmt(r) for r in rows]
     return "\n".join(lines)
@@ -307,6 +325,38 @@ def cmd_shell(args: argparse.Namespace) -> int:
         runtime.close()
 
 
+# -- gui ----------------------------------------------------------------------------------------
+
+
+def gui_unavailable_reason() -> str | None:
+    """Why the desktop app cannot start here (no Qt, no display), or None when it can."""
+    if importlib.util.find_spec("PySide6") is None:
+        return "the desktop app needs PySide6 (pip install 'hearth[gui]')"
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and os.environ.get("QT_QPA_PLATFORM", "") not in {"offscreen", "minimal", "vnc"}
+    ):
+        return "no graphical display found"
+    return None
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    reason = gui_unavailable_reason()
+    if reason is not None:
+        print(f"hearth: {reason}; starting the text shell instead.", file=sys.stderr)
+        return cmd_shell(argparse.Namespace(config=args.config, home=args.home, area=None))
+    # Imported by name: the engine never depends on the UI package, only launches it.
+    app = importlib.import_module("ui.app")
+    gui_argv = []
+    if args.config:
+        gui_argv += ["--config", args.config]
+    if args.home:
+        gui_argv += ["--home", args.home]
+    return int(app.main(gui_argv))
+
+
 # -- config ---------------------------------------------------------------------------------------
 
 
@@ -331,7 +381,9 @@ def cmd_config(args: argparse.Namespace) -> int:
         return 0
     updated = config.with_value(args.key, args.value)
     config_module.save(updated, args.config)
-    print(f"{args.key} = {json.dumps(getattr(getattr(updated, args.key.split('.')[0]), args.key.split('.')[1]))}")
+    print(
+        f"{args.key} = {json.dumps(getattr(getattr(updated, args.key.split('.')[0]), args.key.split('.')[1]))}"
+    )
     return 0
 
 

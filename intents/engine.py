@@ -228,23 +228,24 @@ class IntentEngine:
         return lists
 
 
-def _plain(text: str) -> TextSlotValue:
-    """A slot value whose spoken text is literal (names may contain template characters)."""
-    return TextSlotValue(text_in=TextChunk(_clean_name(text)), value_out=text)
-
-
 def _clean_name(text: str) -> str:
     return " ".join(text.replace("_", " ").split())
 
 
 def _build_slot_lists(vocabulary: Vocabulary) -> dict[str, SlotList]:
+    # One value per (spoken text, domain): twenty "Lamp"s in twenty rooms are one slot value,
+    # otherwise every template would yield twenty identical results to sort through.
+    seen: set[tuple[str, str]] = set()
     names: list[TextSlotValue] = []
     for entity in vocabulary.entities:
         for spoken in entity.names:
-            value = _plain(spoken)
+            key = (_clean_name(spoken).casefold(), entity.domain)
+            if key in seen:
+                continue
+            seen.add(key)
             names.append(
                 TextSlotValue(
-                    text_in=value.text_in,
+                    text_in=TextChunk(_clean_name(spoken)),
                     value_out=entity.name,
                     context={"domain": entity.domain},
                 )
