@@ -73,7 +73,9 @@ class HandlerContext:
         if template is None:
             return fallback
         slots = {**self.recognition.slot_texts, **extra_slots}
-        return render_response(template, slots, states=[view(d) for d in devices], fallback=fallback)
+        return render_response(
+            template, slots, states=[view(d) for d in devices], fallback=fallback
+        )
 
     def targets(
         self,
@@ -95,6 +97,7 @@ class HandlerContext:
             self.home,
             TargetQuery(
                 name=slots.get("name"),
+                spoken_name=self.recognition.slot_texts.get("name"),
                 area=slots.get("area"),
                 floor=slots.get("floor"),
                 domains=frozenset(wanted_domains),
@@ -183,9 +186,11 @@ def handle_light_set(ctx: HandlerContext) -> Plan:
         return _command(
             ctx,
             targets,
-            lambda d: _supported(d, ActionKind.SET_BRIGHTNESS, brightness=int(slots["brightness"]))
-            if "brightness" in d.attributes
-            else None,
+            lambda d: (
+                _supported(d, ActionKind.SET_BRIGHTNESS, brightness=int(slots["brightness"]))
+                if "brightness" in d.attributes
+                else None
+            ),
             "Brightness set",
         )
     if "color" in slots:
@@ -193,9 +198,11 @@ def handle_light_set(ctx: HandlerContext) -> Plan:
         return _command(
             ctx,
             targets,
-            lambda d: Action(d.id, ActionKind.SET_COLOR, {"color": color})
-            if "color" in d.attributes
-            else None,
+            lambda d: (
+                Action(d.id, ActionKind.SET_COLOR, {"color": color})
+                if "color" in d.attributes
+                else None
+            ),
             "Color set",
         )
     if "temperature" in slots:
@@ -203,9 +210,11 @@ def handle_light_set(ctx: HandlerContext) -> Plan:
         return _command(
             ctx,
             targets,
-            lambda d: Action(d.id, ActionKind.SET_COLOR, {"color": f"{kelvin}K"})
-            if "color" in d.attributes
-            else None,
+            lambda d: (
+                Action(d.id, ActionKind.SET_COLOR, {"color": f"{kelvin}K"})
+                if "color" in d.attributes
+                else None
+            ),
             "Color temperature set",
         )
     return Plan(error="Sorry, what should I set the light to?")
@@ -318,20 +327,27 @@ def _media(ctx: HandlerContext, kind: ActionKind, states: frozenset[str], fallba
     targets = ctx.targets(domains=("media_player",), use_speaker_area=False)
     if not has_place:
         local = ctx.targets(domains=("media_player",))
-        active = [d for d in ctx.home.devices.values()
-                  if d.domain is Domain.MEDIA_PLAYER and d.state in states]
+        active = [
+            d
+            for d in ctx.home.devices.values()
+            if d.domain is Domain.MEDIA_PLAYER and d.state in states
+        ]
         if local.ok and ctx.speaker_area:
             targets = local
         elif active:
             targets = Targets(devices=tuple(active))
         else:
-            return Plan(error="Sorry, nothing is playing" if "playing" in states
-                        else "Sorry, nothing is paused")
+            return Plan(
+                error="Sorry, nothing is playing"
+                if "playing" in states
+                else "Sorry, nothing is paused"
+            )
     return _command(ctx, targets, lambda d: _supported(d, kind), fallback)
 
 
 def handle_volume(ctx: HandlerContext) -> Plan:
-    level = ctx.slots.get("volume")
+    # Hearth's sentences fill "volume"; Home Assistant's fill "volume_level".
+    level = ctx.slots.get("volume", ctx.slots.get("volume_level"))
     step = ctx.slots.get("volume_step")
 
     def pick(device: Device) -> Action | None:
@@ -348,8 +364,11 @@ def handle_volume(ctx: HandlerContext) -> Plan:
     has_place = any(ctx.slots.get(k) for k in ("name", "area", "floor"))
     targets = ctx.targets(domains=("media_player",))
     if not has_place and not ctx.speaker_area:
-        playing = [d for d in ctx.home.devices.values()
-                   if d.domain is Domain.MEDIA_PLAYER and d.state == "playing"]
+        playing = [
+            d
+            for d in ctx.home.devices.values()
+            if d.domain is Domain.MEDIA_PLAYER and d.state == "playing"
+        ]
         targets = Targets(devices=tuple(playing)) if playing else targets
     return _command(ctx, targets, pick, "Volume set")
 
@@ -381,7 +400,9 @@ HANDLERS: dict[str, Handler] = {
     "HassClimateGetTemperature": handle_get_temperature,
     "HassGetState": handle_get_state,
     "HassSetPosition": handle_set_position,
-    "HassMediaPause": lambda ctx: _media(ctx, ActionKind.MEDIA_PAUSE, frozenset({"playing"}), "Paused"),
+    "HassMediaPause": lambda ctx: _media(
+        ctx, ActionKind.MEDIA_PAUSE, frozenset({"playing"}), "Paused"
+    ),
     "HassMediaUnpause": lambda ctx: _media(
         ctx, ActionKind.MEDIA_PLAY, frozenset({"paused"}), "Resumed"
     ),

@@ -25,6 +25,7 @@ from assistant.home.loader import HomeFileError
 from assistant.home.model import Device, Home
 from assistant.runtime import Runtime, build_runtime
 from intents.engine import IntentLoadError
+from models import cli as models_cli
 
 EXIT_USAGE = 2
 
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--config", help="config file (default: the user config dir)")
     gui.add_argument("--home", help="home file (YAML); uses a fresh temporary home")
 
+    models_cli.add_subcommands(sub)
+
     cfg = sub.add_parser("config", help="show or change settings")
     cfg.add_argument("--config", help="config file (default: the user config dir)")
     cfg_sub = cfg.add_subparsers(dest="config_command")
@@ -88,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         "shell": cmd_shell,
         "config": cmd_config,
         "gui": cmd_gui,
+        "models": lambda a: models_cli.run(a, config_module.cache_dir()),
     }
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or [])])

@@ -202,10 +202,19 @@ class Conversation:
         if unknown is None:
             return NOT_UNDERSTOOD
         slot, value = unknown
-        value = value.removeprefix("the ").removeprefix("my ")
+        words = words_of(value)
+        while words and words[0] in {"the", "my", "our", "a"}:
+            words = words[1:]
+        if not words:
+            return NOT_UNDERSTOOD
+        spoken = " ".join(words)
+        known = _known_name(spoken, home)
+        if known is not None:
+            # The name exists; it is the request that has no sentence yet.
+            return f"Sorry, I don't know how to do that with the {known}"
         if slot == "name":
-            return f"Sorry, I am not aware of any device called {value}"
-        return f"Sorry, I am not aware of any {slot} called {value}"
+            return f"Sorry, I am not aware of any device called {spoken}"
+        return f"Sorry, I am not aware of any {slot} called {spoken}"
 
     def _clarified(self, text: str, home: Home, pending: dict[str, Any]) -> Recognition | None:
         """The answer to "which one?": a room or floor named in the reply narrows the request."""
@@ -336,7 +345,11 @@ class Conversation:
             _LOGGER.warning("backend failed: %s", err)
             turn.timings["action"] = (time.perf_counter() - started) * 1000
             return self._finish(
-                turn, turn.recognition, (), f"Sorry, I couldn't reach the home: {err}", _source(turn)
+                turn,
+                turn.recognition,
+                (),
+                f"Sorry, I couldn't reach the home: {err}",
+                _source(turn),
             )
         turn.timings["action"] = (time.perf_counter() - started) * 1000
         self._publish(StageEnd(Stage.ACTION, turn.timings["action"]))
@@ -388,9 +401,7 @@ class Conversation:
         actions = tuple(_restoring_action(r.before, r.after) for r in restored)
         return self._finish(turn, turn.recognition, actions, "Undone", "local", executed=restored)
 
-    def _select_without_question(
-        self, turn: _Turn, pending: dict[str, Any] | None
-    ) -> TurnResult:
+    def _select_without_question(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
         return self._finish(turn, None, (), NOT_UNDERSTOOD, None)
 
     # -- helpers --------------------------------------------------------------------------------
@@ -453,6 +464,15 @@ _META: dict[str, Callable[[Conversation, _Turn, dict[str, Any] | None], TurnResu
     "HearthUndo": Conversation._undo,
     "HearthSelect": Conversation._select_without_question,
 }
+
+
+def _known_name(spoken: str, home: Home) -> str | None:
+    """The device, area or floor whose name or alias is ``spoken``, if any."""
+    items = [*home.devices.values(), *home.areas.values(), *home.floors.values()]
+    for item in items:
+        if any(" ".join(words_of(n)) == spoken for n in (item.name, *item.aliases)):
+            return item.name
+    return None
 
 
 def _source(turn: _Turn) -> str | None:

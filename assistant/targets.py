@@ -10,11 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.home.model import Area, Device, Floor, Home
+from intents.vocabulary import words_of
 
 
 @dataclass(frozen=True)
 class TargetQuery:
     name: str | None = None
+    # The words actually said for the name: an alias ("window blinds") that only one of several
+    # same-named devices has picks that device.
+    spoken_name: str | None = None
     area: str | None = None  # area name as matched
     floor: str | None = None
     domains: frozenset[str] = frozenset()
@@ -43,6 +47,11 @@ def _matches_name(device: Device, name: str) -> bool:
     return any(n.casefold() == wanted for n in device.names)
 
 
+def _said(device: Device, spoken: str) -> bool:
+    wanted = words_of(spoken)
+    return any(words_of(n) == wanted for n in device.names)
+
+
 def _label(domains: Iterable[str], classes: Iterable[str]) -> str:
     classes = sorted(classes)
     if classes:
@@ -69,6 +78,8 @@ def resolve(home: Home, query: TargetQuery) -> Targets:
         named = [d for d in candidates if _matches_name(d, query.name)]
         if not named:
             return Targets(error=f"Sorry, I am not aware of any device called {query.name}")
+        if query.spoken_name and len(named) > 1:
+            named = [d for d in named if _said(d, query.spoken_name)] or named
         in_place = _in_place(home, named, area, floor)
         if not in_place:
             place = area.name if area else floor.name if floor else ""

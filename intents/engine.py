@@ -139,6 +139,7 @@ class IntentEngine:
             intent_context=context or None,
             language=self.language,
             best_slot_name="name",
+            best_metadata_key="hearth_answer",
         )
         if result is None:
             return None
@@ -201,7 +202,9 @@ class IntentEngine:
         for key, value in (result.intent_data.slots or {}).items():
             slots.setdefault(key, value)
         context = dict(result.context or {})
-        if "area" in context and "area" not in slots and isinstance(context["area"], str):
+        # The speaker's room fills in a missing area, but never narrows a device named outright.
+        spoken_place = {"area", "name"} & slots.keys()
+        if "area" in context and not spoken_place and isinstance(context["area"], str):
             slots["area"] = context["area"]
             slot_texts["area"] = context["area"]
         return Recognition(

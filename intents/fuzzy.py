@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from intents.vocabulary import words_of
 
-MIN_SCORE = 78.0
-MIN_WORD_LENGTH = 3
+MIN_WORD_LENGTH = 4
+
+
+def max_edits(word: str) -> int:
+    """Typos allowed in a word: one in a short word, two from seven letters on.
+
+    Edits are optimal-string-alignment edits, so a swapped pair ("tunr") counts once.
+    """
+    return 1 if len(word) < 7 else 2
 
 
 @dataclass(frozen=True)
@@ -37,13 +45,20 @@ def repair(text: str, known_words: frozenset[str]) -> Repair | None:
         if word in known_words or len(word) < MIN_WORD_LENGTH or word.isdigit():
             out.append(word)
             continue
-        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
-        if best is None:
+        found = process.extract(
+            word, choices, scorer=OSA.distance, score_cutoff=max_edits(word), limit=None
+        )
+        if not found:
             out.append(word)
             continue
-        out.append(best[0])
-        replaced.append((word, best[0]))
-        weakest = min(weakest, best[1])
+        # Fewest edits first; among equals, the same letters in another order (a swap), then
+        # the same length, is the likelier typo: "tunr" is "turn", not "tune".
+        choice, distance, _ = min(
+            found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), abs(len(f[0]) - len(word)))
+        )
+        out.append(choice)
+        replaced.append((word, choice))
+        weakest = min(weakest, 100.0 * (1 - distance / max(len(word), len(choice))))
     if not replaced:
         return None
     return Repair(" ".join(out), weakest / 100.0, tuple(replaced))

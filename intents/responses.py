@@ -64,7 +64,9 @@ def render_response(
         view = by_id.get(entity_id)
         return None if view is None else view.attributes.get(name)
 
-    first = matched[0] if matched else (unmatched[0] if unmatched else (states[0] if states else None))
+    first = (
+        matched[0] if matched else (unmatched[0] if unmatched else (states[0] if states else None))
+    )
     variables = {
         "slots": dict(slots),
         "state": first,

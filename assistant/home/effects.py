@@ -54,13 +54,19 @@ def _light_on(device: Device, params: dict[str, Any]) -> Device:
     return _set(device, "on")
 
 
+def _light_toggle(device: Device, params: dict[str, Any]) -> Device:
+    # Toggling on must light up like turning on does, never "on" at 0 % brightness.
+    return _set(device, "off") if device.state == "on" else _light_on(device, params)
+
+
 def _light_color(device: Device, params: dict[str, Any]) -> Device:
     if "color" not in device.attributes:
         raise CommandError(f"{device.name} cannot change colour")
     color = str(params.get("color", "")).strip().lower()
     if not color:
         raise CommandError("a colour is needed")
-    return _set(device, "on", color=color)
+    # A colour change switches the light on; an off light must not end up "on" at 0 %.
+    return _set(_light_on(device, params), "on", color=color)
 
 
 def _cover_position(device: Device, params: dict[str, Any]) -> Device:
@@ -91,7 +97,9 @@ def _climate_off(device: Device, params: dict[str, Any]) -> Device:
 
 
 def _volume(device: Device, params: dict[str, Any]) -> Device:
-    return _set(device, None if device.state != "off" else "idle", volume=_percent(params, "volume"))
+    return _set(
+        device, None if device.state != "off" else "idle", volume=_percent(params, "volume")
+    )
 
 
 def _track(step: int) -> Effect:
@@ -119,6 +127,7 @@ EFFECTS: dict[Domain, dict[ActionKind, Effect]] = {
     Domain.LIGHT: {
         **_on_off(),
         ActionKind.TURN_ON: _light_on,
+        ActionKind.TOGGLE: _light_toggle,
         ActionKind.SET_BRIGHTNESS: _light_brightness,
         ActionKind.SET_COLOR: _light_color,
     },

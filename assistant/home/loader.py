@@ -161,15 +161,17 @@ class _Builder:
                     )
 
         devices: dict[str, Device] = {}
+        device_nodes: dict[str, yaml.Node] = {}
         for node in self.sequence(top.get("devices"), "devices"):
             device = self.device(node, areas)
             if device.id in devices:
                 raise self.fail(node, f"duplicate device id '{device.id}'")
             devices[device.id] = device
+            device_nodes[device.id] = node
         if not devices:
             raise self.fail(top["devices"], "the home has no devices")
         for device in devices.values():
-            self.check_scene(device, devices, node_for=top["devices"])
+            self.check_scene(device, devices, node_for=device_nodes[device.id])
         return Home(areas.values(), devices.values(), floors.values())
 
     def device(self, node: yaml.Node, areas: dict[str, Area]) -> Device:

@@ -74,7 +74,9 @@ class Device:
 
     def with_state(self, state: str, attributes: Mapping[str, Any] | None = None) -> Device:
         return replace(
-            self, state=state, attributes=dict(self.attributes if attributes is None else attributes)
+            self,
+            state=state,
+            attributes=dict(self.attributes if attributes is None else attributes),
         )
 
     def __hash__(self) -> int:
@@ -120,15 +122,22 @@ class Home:
         """Find an area by id, name or alias, ignoring case."""
         wanted = name_or_id.strip().casefold()
         for area in self.areas.values():
-            if wanted in {area.id.casefold(), area.name.casefold(), *map(str.casefold, area.aliases)}:
+            if wanted in {
+                area.id.casefold(),
+                area.name.casefold(),
+                *map(str.casefold, area.aliases),
+            }:
                 return area
         return None
 
     def find_floor(self, name_or_id: str) -> Floor | None:
         wanted = name_or_id.strip().casefold()
         for floor in self.floors.values():
-            if wanted in {floor.id.casefold(), floor.name.casefold(),
-                          *map(str.casefold, floor.aliases)}:
+            if wanted in {
+                floor.id.casefold(),
+                floor.name.casefold(),
+                *map(str.casefold, floor.aliases),
+            }:
                 return floor
         return None
 

@@ -57,7 +57,9 @@ class SimulatedBackend:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as err:
-            raise BackendError(f"{self.db_path}: cannot open the home state database: {err}") from None
+            raise BackendError(
+                f"{self.db_path}: cannot open the home state database: {err}"
+            ) from None
         self._devices = self._load_or_seed(home)
 
     def _load_or_seed(self, home: Home) -> dict[str, Device]:
@@ -69,7 +71,9 @@ class SimulatedBackend:
                 "SELECT id, state, attributes FROM devices"
             ):
                 if device_id in devices:
-                    devices[device_id] = devices[device_id].with_state(state, json.loads(attributes))
+                    devices[device_id] = devices[device_id].with_state(
+                        state, json.loads(attributes)
+                    )
             return devices
         with self._transaction() as db:
             db.execute("DELETE FROM devices")
@@ -77,7 +81,9 @@ class SimulatedBackend:
                 "INSERT INTO devices (id, state, attributes) VALUES (?, ?, ?)",
                 [(d.id, d.state, json.dumps(dict(d.attributes))) for d in home.devices.values()],
             )
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (fingerprint,))
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (fingerprint,)
+            )
         return dict(home.devices)
 
     def _transaction(self) -> _Transaction:
@@ -85,7 +91,9 @@ class SimulatedBackend:
 
     def home(self) -> Home:
         with self._lock:
-            return Home(self._layout.areas.values(), self._devices.values(), self._layout.floors.values())
+            return Home(
+                self._layout.areas.values(), self._devices.values(), self._layout.floors.values()
+            )
 
     def execute(self, actions: Sequence[Action]) -> list[ActionResult]:
         with self._lock:
@@ -134,8 +142,12 @@ class SimulatedBackend:
         final: dict[str, ActionResult] = {}
         for result in results:
             final[result.after.id] = result
-        changed = [r for r in final.values() if (r.after.state, dict(r.after.attributes))
-                   != (self._devices[r.after.id].state, dict(self._devices[r.after.id].attributes))]
+        changed = [
+            r
+            for r in final.values()
+            if (r.after.state, dict(r.after.attributes))
+            != (self._devices[r.after.id].state, dict(self._devices[r.after.id].attributes))
+        ]
         if not changed:
             return
         previous = {r.after.id: self._devices[r.after.id] for r in changed}
@@ -143,8 +155,10 @@ class SimulatedBackend:
             with self._transaction() as db:
                 db.executemany(
                     "UPDATE devices SET state=?, attributes=? WHERE id=?",
-                    [(r.after.state, json.dumps(dict(r.after.attributes)), r.after.id)
-                     for r in changed],
+                    [
+                        (r.after.state, json.dumps(dict(r.after.attributes)), r.after.id)
+                        for r in changed
+                    ],
                 )
         except sqlite3.DatabaseError as err:
             raise BackendError(f"could not save the home state: {err}") from None

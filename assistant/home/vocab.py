@@ -28,5 +28,7 @@ def vocabulary_from_home(home: Home) -> Vocabulary:
             )
             for a in home.areas.values()
         ),
-        floors=tuple(VocabFloor(id=f.id, name=f.name, aliases=f.aliases) for f in home.floors.values()),
+        floors=tuple(
+            VocabFloor(id=f.id, name=f.name, aliases=f.aliases) for f in home.floors.values()
+        ),
     )

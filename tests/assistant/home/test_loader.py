@@ -1,0 +1,165 @@
+"""The home file loader: the demo home, and one precise line for every mistake."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant.home.loader import HomeFileError, load_home, parse_home
+from assistant.home.model import Domain
+
+
+def home_text(body: str) -> str:
+    return textwrap.dedent(body).lstrip("\n")
+
+
+def test_demo_home_is_realistic() -> None:
+    home = load_home()
+    assert len(home.areas) >= 7
+    assert len(home.floors) == 2
+    assert len(home) >= 30
+    domains = {d.domain for d in home.devices.values()}
+    for domain in (
+        "light",
+        "switch",
+        "fan",
+        "cover",
+        "lock",
+        "climate",
+        "media_player",
+        "vacuum",
+        "sensor",
+        "binary_sensor",
+        "scene",
+    ):
+        assert Domain(domain) in domains
+    ceilings = [d for d in home.devices.values() if d.name == "Ceiling Light"]
+    assert len({d.area for d in ceilings}) == 3
+    assert any(d.aliases for d in home.devices.values())
+    assert any(d.device_class == "garage" for d in home.devices.values())
+    assert home.floor_of_area("kitchen").id == "ground"  # type: ignore[union-attr]
+    assert home.find_area("lounge").id == "living_room"  # type: ignore[union-attr]
+    assert home.find_floor("upstairs").id == "first"  # type: ignore[union-attr]
+
+
+def test_minimal_home() -> None:
+    home = parse_home(
+        home_text("""
+        areas:
+          - {id: kitchen, name: Kitchen, aliases: [cooking area], floor: ground}
+        floors:
+          - {id: ground, name: Ground Floor}
+        devices:
+          - {id: light.k, name: K Light, area: kitchen, domain: light, state: "on",
+             attributes: {brightness: 80, color: white}}
+          - {id: lock.front, name: Front Door, domain: lock, state: locked}
+    """)
+    )
+    light = home.device("light.k")
+    assert light.domain is Domain.LIGHT
+    assert light.attributes == {"brightness": 80, "color": "white"}
+    assert home.device("lock.front").area is None
+    assert home.floor_of_area("kitchen").name == "Ground Floor"  # type: ignore[union-attr]
+    assert home.find_area("Cooking Area").id == "kitchen"  # type: ignore[union-attr]
+
+
+ERRORS = [
+    ("", ": home file is empty"),
+    ("- a\n- b\n", ":1: the home file must be a mapping"),
+    ("areas: []\n", ":1: the home file has no 'devices' list"),
+    ("devices: []\n", ":1: the home has no devices"),
+    ("rooms: []\ndevices: []\n", ":1: the home file has unknown key 'rooms'"),
+    (
+        (
+            "devices:\n  - {id: light.a, name: A, domain: light}\n"
+            "  - {id: light.a, name: B, domain: light}\n"
+        ),
+        ":3: duplicate device id 'light.a'",
+    ),
+    (
+        "devices:\n  - {id: light.a, name: A, domain: lamp}\n",
+        ":2: device 'light.a' has unknown domain 'lamp'",
+    ),
+    (
+        "devices:\n  - {id: light.a, name: A, domain: switch}\n",
+        ":2: device 'light.a' has domain 'switch' but its id says 'light'",
+    ),
+    (
+        (
+            "areas:\n  - {id: k, name: K}\ndevices:\n\n"
+            "  - {id: light.a, name: A, area: kk, domain: light}\n"
+        ),
+        ":5: device 'light.a' is in unknown area 'kk'",
+    ),
+    ("devices:\n  - {id: light.a, domain: light}\n", ":2: device 'light.a' has no 'name'"),
+    (
+        "devices:\n  - {id: light.a, name: '', domain: light}\n",
+        ":2: device 'light.a''s name is empty",
+    ),
+    (
+        "devices:\n  - {id: light.a, name: A, domain: light, colour: red}\n",
+        ":2: a device has unknown key 'colour'",
+    ),
+    (
+        "devices:\n  - {id: light.a, name: A, domain: light, attributes: [1]}\n",
+        ":2: device 'light.a''s attributes must be a mapping",
+    ),
+    (
+        (
+            "areas:\n  - {id: k, name: K}\n  - {id: k, name: K2}\n"
+            "devices: [{id: light.a, name: A, domain: light}]\n"
+        ),
+        ":3: duplicate area id 'k'",
+    ),
+    (
+        (
+            "floors:\n  - {id: up, name: Up, areas: [attic]}\n"
+            "devices: [{id: light.a, name: A, domain: light}]\n"
+        ),
+        ":2: floor 'up' lists unknown area 'attic'",
+    ),
+    (
+        (
+            "areas:\n  - {id: k, name: K, floor: roof}\n"
+            "devices: [{id: light.a, name: A, domain: light}]\n"
+        ),
+        ":2: area 'k' is on unknown floor 'roof'",
+    ),
+    (
+        "devices:\n  - {id: light.a, name: A, domain: light}\n  - {id: light.a name: B}\n",
+        ":3: not valid YAML",
+    ),
+    (
+        (
+            "devices:\n  - {id: light.a, name: A, domain: light}\n"
+            "  - {id: scene.s, name: S, domain: scene, attributes: {entities: {light.nope: {}}}}\n"
+        ),
+        ":3: scene 'scene.s' names unknown device 'light.nope'",
+    ),
+    (
+        "devices:\n  - {id: light.a, name: A, domain: light}\ndevices: []\n",
+        ":3: the home file has 'devices' twice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), ERRORS, ids=[m.split(": ", 1)[-1] for _, m in ERRORS])
+def test_errors_name_file_line_and_problem(text: str, message: str) -> None:
+    with pytest.raises(HomeFileError) as err:
+        parse_home(text, "home.yaml")
+    assert str(err.value).startswith("home.yaml")
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(HomeFileError, match="cannot read home file"):
+        load_home(tmp_path / "missing.yaml")
+    binary = tmp_path / "home.yaml"
+    binary.write_bytes(b"devices: [\xff\xfe]\n")
+    with pytest.raises(HomeFileError, match="not a UTF-8 text file"):
+        load_home(binary)
+    with pytest.raises(HomeFileError, match="cannot read"):
+        load_home(tmp_path)  # a directory

@@ -1,0 +1,153 @@
+"""The simulated backend: SQLite persistence, all-or-nothing commands, change events, undo."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from assistant.events import DeviceChanged, Event, EventBus
+from assistant.home.commands import Action, ActionKind, CommandError
+from assistant.home.loader import parse_home
+from assistant.home.model import Home
+from assistant.home.simulated import SimulatedBackend
+
+K = ActionKind
+
+SMALL = """
+areas: [{id: kitchen, name: Kitchen}]
+devices:
+  - {id: light.a, name: A, area: kitchen, domain: light, state: "off", attributes: {brightness: 0}}
+  - {id: light.b, name: B, area: kitchen, domain: light, state: "on", attributes: {brightness: 50}}
+  - {id: lock.door, name: Door, domain: lock, state: locked}
+  - id: scene.dark
+    name: Dark
+    domain: scene
+    attributes:
+      entities:
+        light.a: {state: "off", brightness: 0}
+        light.b: {state: "off", brightness: 0}
+"""
+
+
+@pytest.fixture
+def small() -> Home:
+    return parse_home(SMALL)
+
+
+def states(backend: SimulatedBackend) -> dict[str, tuple[str, dict]]:
+    return {d.id: (d.state, dict(d.attributes)) for d in backend.home().devices.values()}
+
+
+def test_state_survives_reopen(small: Home, tmp_path: Path) -> None:
+    db = tmp_path / "home.sqlite3"
+    first = SimulatedBackend(small, db)
+    first.execute([Action("light.a", K.SET_BRIGHTNESS, {"brightness": 30})])
+    first.close()
+    second = SimulatedBackend(small, db)
+    light = second.home().device("light.a")
+    assert (light.state, light.attributes["brightness"]) == ("on", 30)
+    second.close()
+
+
+def test_another_layout_starts_fresh(small: Home, tmp_path: Path) -> None:
+    db = tmp_path / "home.sqlite3"
+    first = SimulatedBackend(small, db)
+    first.execute([Action("light.a", K.TURN_ON)])
+    first.close()
+    other = parse_home(SMALL.replace("lock.door, name: Door", "lock.gate, name: Gate"))
+    second = SimulatedBackend(other, db)
+    assert second.home().device("light.a").state == "off"
+    second.close()
+
+
+def test_batch_is_all_or_nothing(small: Home, tmp_path: Path) -> None:
+    bus = EventBus()
+    seen: list[Event] = []
+    bus.subscribe(seen.append)
+    backend = SimulatedBackend(small, tmp_path / "home.sqlite3", bus)
+    before = states(backend)
+    with pytest.raises(CommandError):
+        backend.execute(
+            [
+                Action("light.a", K.TURN_ON),
+                Action("light.b", K.SET_BRIGHTNESS, {"brightness": 500}),
+            ]
+        )
+    assert states(backend) == before
+    with pytest.raises(CommandError, match="no device"):
+        backend.execute([Action("light.a", K.TURN_ON), Action("light.nope", K.TURN_ON)])
+    assert states(backend) == before
+    assert seen == []
+    backend.close()
+    reopened = SimulatedBackend(small, tmp_path / "home.sqlite3")
+    assert states(reopened) == before
+    reopened.close()
+
+
+def test_changes_are_published_after_commit(small: Home, tmp_path: Path) -> None:
+    bus = EventBus()
+    seen: list[Event] = []
+    db = tmp_path / "home.sqlite3"
+    backend = SimulatedBackend(small, db, bus)
+
+    def check_committed(event: Event) -> None:
+        assert isinstance(event, DeviceChanged)
+        row = (
+            sqlite3.connect(db)
+            .execute("SELECT state FROM devices WHERE id=?", (event.device_id,))
+            .fetchone()
+        )
+        assert row[0] == event.state  # another connection already sees it
+        seen.append(event)
+
+    bus.subscribe(check_committed)
+    results = backend.execute([Action("light.a", K.TURN_ON), Action("light.b", K.TURN_ON)])
+    assert [r.changed for r in results] == [True, False]
+    assert seen == [DeviceChanged("light.a", "on", {"brightness": 100}, "off")]
+    backend.close()
+
+
+def test_scene_changes_its_members(small: Home, tmp_path: Path) -> None:
+    backend = SimulatedBackend(small, tmp_path / "home.sqlite3")
+    backend.execute([Action("light.a", K.TURN_ON)])
+    results = backend.execute([Action("scene.dark", K.TURN_ON)])
+    assert {r.after.id for r in results} == {"scene.dark", "light.a", "light.b"}
+    assert backend.home().device("light.a").state == "off"
+    assert backend.home().device("light.b").attributes["brightness"] == 0
+    backend.close()
+
+
+def test_restore_undoes_a_batch(small: Home, tmp_path: Path) -> None:
+    backend = SimulatedBackend(small, tmp_path / "home.sqlite3")
+    before = states(backend)
+    results = backend.execute(
+        [
+            Action("light.a", K.SET_BRIGHTNESS, {"brightness": 10}),
+            Action("light.a", K.SET_BRIGHTNESS, {"brightness": 90}),
+            Action("lock.door", K.UNLOCK),
+        ]
+    )
+    assert backend.home().device("light.a").attributes["brightness"] == 90
+    backend.restore(results)
+    assert states(backend) == before
+    backend.close()
+
+
+def test_snapshots_are_immutable(small: Home, tmp_path: Path) -> None:
+    backend = SimulatedBackend(small, tmp_path / "home.sqlite3")
+    snapshot = backend.home()
+    backend.execute([Action("light.a", K.TURN_ON)])
+    assert snapshot.device("light.a").state == "off"
+    assert backend.home().device("light.a").state == "on"
+    backend.close()
+
+
+def test_corrupt_database_is_a_backend_error(small: Home, tmp_path: Path) -> None:
+    from assistant.home.backend import BackendError
+
+    db = tmp_path / "home.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(BackendError, match="cannot open"):
+        SimulatedBackend(small, db)
