@@ -1,4 +1,4 @@
-"""`hearth models list|info|fetch|verify|import|convert`.
+"""`hearth models list|info|fetch|verify|import|convert|quantize`.
 
 The app's CLI owns the top-level parser and the config, so it calls `add_subcommands` and passes
 the cache folder into `run`; `models` never imports `assistant`. `main` exists so this part can
@@ -25,17 +25,21 @@ from models.store import (
     Progress,
 )
 
-CACHE_ENV = "HEARTH_MODELS_DIR"
+CACHE_ENV = "HEARTH_CACHE_DIR"
 
 
 def default_cache_dir() -> Path:
-    """The per-user model cache: $HEARTH_MODELS_DIR, else platformdirs' user cache dir."""
+    """The app's cache folder, found the way `assistant.config.cache_dir` finds it.
+
+    Repeated here (not imported) because `models` must not depend on `assistant`; only the
+    standalone `main` uses it, the app passes its own folder to `run`.
+    """
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override)
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("hearth")) / "models"
+    return Path(platformdirs.user_cache_dir("hearth"))
 
 
 def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,6 +67,14 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         "convert", help="rebuild the openai-whisper tiny.en checkpoint from the packaged weights"
     )
     convert.add_argument("--force", action="store_true", help="rebuild even if installed")
+    convert.add_argument(
+        "--onnx", action="store_true", help="also export encoder and decoder to ONNX (float32)"
+    )
+
+    quantize = commands.add_parser(
+        "quantize", help="quantize the ONNX export to int8 (builds the missing steps first)"
+    )
+    quantize.add_argument("--force", action="store_true", help="rebuild even if installed")
 
 
 def run(
@@ -82,11 +94,19 @@ def run(
         "verify": _verify,
         "import": _import,
         "convert": _convert,
+        "quantize": _quantize,
     }
     try:
         return handlers[args.models_command](store, args, out)
     except ModelStoreError as err:
         print(f"hearth: error: {err}", file=sys.stderr)
+        return 1
+    except ImportError as err:
+        print(
+            f"hearth: error: `hearth models {args.models_command}` needs the Python package "
+            f"{err.name or err}; install the torch extra (pip install 'hearth[torch]')",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -246,7 +266,7 @@ def _fetch(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _verify(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
-    ids = args.model_ids or [s.id for s in store.catalog.values() if store.is_installed(s.id)]
+    ids = args.model_ids or [s.id for s in store.catalog.values() if store.has_files(s.id)]
     failed = False
     for model_id in ids:
         report = store.verify(model_id)
@@ -266,14 +286,30 @@ def _import(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _step(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _convert(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
     from models import convert
 
-    def step(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    path = convert.convert_openai_whisper(store, force=args.force, step=step)
+    path = convert.convert_openai_whisper(store, force=args.force, step=_step)
     print(f"{convert.TARGET_ID}: installed at {path}", file=out)
+    if args.onnx:
+        from models import export
+
+        path = export.export_whisper_onnx(store, force=args.force, step=_step)
+        print(f"{export.WHISPER_TINY_EN_ONNX_FP32}: installed at {path}", file=out)
+    return 0
+
+
+def _quantize(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
+    from models import convert, export
+
+    convert.convert_openai_whisper(store, step=_step)
+    export.export_whisper_onnx(store, step=_step)
+    path = export.quantize_whisper_onnx(store, force=args.force, step=_step)
+    print(f"{export.WHISPER_TINY_EN_ONNX_INT8}: installed at {path}", file=out)
     return 0
 
 

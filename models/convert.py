@@ -12,6 +12,7 @@ then aliases (tied weights such as the decoder's output projection).
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import struct
@@ -36,6 +37,19 @@ StepCallback = Callable[[str], None]
 
 class ConversionError(ModelStoreError):
     """The CTranslate2 file is not a Whisper model this converter understands."""
+
+
+class MissingDependency(ModelStoreError):
+    """An optional package a build step needs is not installed; checked before any work."""
+
+
+def require(*modules: str) -> None:
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise MissingDependency(
+            f"this step needs the Python package(s) {', '.join(missing)}; "
+            "install the torch extra (pip install 'hearth[torch]')"
+        )
 
 
 @dataclass(frozen=True)
@@ -241,6 +255,7 @@ def convert_openai_whisper(
     if store.is_installed(TARGET_ID) and not force:
         report(f"{TARGET_ID} is already installed")
         return store.path(TARGET_ID)
+    require("torch")
     source = store.path(SOURCE_ID) / "model.bin"
     report(f"[1/3] reading {source}")
     dims, state = whisper_state_dict(read_ctranslate2(source))

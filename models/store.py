@@ -224,6 +224,10 @@ class ModelStore:
     def is_installed(self, model_id: str) -> bool:
         return self.state(model_id) is not InstallState.MISSING
 
+    def has_files(self, model_id: str) -> bool:
+        """Installed, or damaged but still on disk: what `verify` with no ids should check."""
+        return self.is_installed(model_id) or self._damaged(model_id)[1] is not None
+
     def path(self, model_id: str) -> Path:
         """The model's folder; never downloads. Raises ModelNotInstalled with the fix."""
         location = self._locate(model_id)[1]
@@ -261,11 +265,14 @@ class ModelStore:
 
     def installed_bytes(self, model_id: str) -> int | None:
         """Disk use of the installed model, measured, or None when it is missing."""
-        location = self._locate(model_id)[1]
+        state, location = self._locate(model_id)
         if location is None:
             return None
-        spec = self.spec(model_id)
-        return sum((location / f.path).stat().st_size for f in spec.files)
+        if state is InstallState.CACHED:
+            files = [p for p in location.rglob("*") if p.is_file() and p.name != MANIFEST_NAME]
+        else:
+            files = [location / f.path for f in self.spec(model_id).files]
+        return sum(path.stat().st_size for path in files)
 
     # ---- verifying ----------------------------------------------------------------------
 
@@ -273,6 +280,9 @@ class ModelStore:
         """Re-hash every file against the catalog's pins, or the manifest written at install."""
         spec = self.spec(model_id)
         state, location = self._locate(model_id)
+        if location is None:
+            # A damaged install is still reported file by file rather than as "missing".
+            state, location = self._damaged(model_id)
         if location is None:
             raise ModelNotInstalled(spec)
         recorded: dict[str, dict[str, object]] = {}
@@ -288,6 +298,15 @@ class ModelStore:
             sha = pin.sha256 if pin.sha256 is not None else _as_str(entry.get("sha256"))
             checks.append(_check_file(location / rel, rel, size, sha))
         return VerifyReport(model_id, state, location, tuple(checks))
+
+    def _damaged(self, model_id: str) -> tuple[InstallState, Path | None]:
+        cached = self.cache_dir / model_id
+        if (cached / MANIFEST_NAME).is_file():
+            return InstallState.CACHED, cached
+        packaged = self.packaged_dir(model_id)
+        if packaged is not None and packaged.is_dir():
+            return InstallState.PACKAGED, packaged
+        return InstallState.MISSING, None
 
     @staticmethod
     def _read_manifest(location: Path) -> dict[str, dict[str, dict[str, object]]]:
@@ -319,14 +338,16 @@ class ModelStore:
                 "refusing to install unchecked bytes"
             )
         part = self._download(spec, source, progress, cancel)
-        with self._staging(model_id) as staging:
-            if source.archive is ArchiveFormat.ZIP:
-                _extract_zip(part, staging, strip_top=source.strip_top_folder)
-            else:
-                shutil.move(part, staging / source.artifact.path)
-            installed = self._accept(spec, staging, origin="download", detail=source.urls[0])
-        part.unlink(missing_ok=True)
-        return installed
+        try:
+            with self._staging(model_id) as staging:
+                if source.archive is ArchiveFormat.ZIP:
+                    _extract_zip(part, staging, strip_top=source.strip_top_folder)
+                else:
+                    shutil.move(part, staging / source.artifact.path)
+                return self._accept(spec, staging, origin="download", detail=source.urls[0])
+        finally:
+            # Installed or unusable (not a zip, files missing): either way never resume it.
+            part.unlink(missing_ok=True)
 
     def import_path(self, model_id: str, source_path: Path) -> Path:
         """Install from a local file or folder, for machines that are never online."""
@@ -490,6 +511,7 @@ class ModelStore:
         try:
             response = urllib.request.urlopen(request, timeout=self._timeout_s)
         except urllib.error.HTTPError as err:
+            err.close()
             if err.code == 416 and offset:
                 part.unlink()
                 raise _TransferError("server refused to resume; restarting next time") from err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,9 @@ def test_fetch_shows_progress_then_verify_and_import(
     (tmp_path / "cache" / "tiny" / "model.bin").write_bytes(DATA[::-1])
     assert main([*cache, "models", "verify", "tiny"], catalog=catalog) == 1
     assert "tiny: FAILED (model.bin hash-mismatch)" in capsys.readouterr().out
+    (tmp_path / "cache" / "tiny" / "model.bin").unlink()
+    assert main([*cache, "models", "verify"], catalog=catalog) == 1
+    assert "tiny: FAILED (model.bin missing)" in capsys.readouterr().out
 
     source = tmp_path / "model.bin"
     source.write_bytes(DATA)
@@ -98,3 +102,16 @@ def test_info_is_a_model_card(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_unknown_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--cache-dir", str(tmp_path), "models", "fetch", "nope"]) == 1
     assert "unknown model 'nope'" in capsys.readouterr().err
+
+
+def test_convert_without_torch_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)
+
+    assert main(["--cache-dir", str(tmp_path), "models", "convert"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "needs the Python package(s) torch" in err
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".staging")] == []

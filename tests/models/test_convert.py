@@ -114,7 +114,9 @@ def test_encoder_output_matches_ctranslate2(converted: ModelStore) -> None:
     with torch.no_grad():
         actual = model.encoder(torch.from_numpy(mel)).numpy()
 
-    assert np.abs(expected - actual).max() < 1e-3
+    # float32 rounding differs between the two runtimes; a wrong weight mapping is off by O(1).
+    assert np.abs(expected - actual).max() < 1e-2
+    assert np.abs(expected - actual).mean() < 1e-5
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")

@@ -404,3 +404,31 @@ def test_install_built_moves_a_build_into_place(tmp_path: Path) -> None:
     assert store.file("built", "tiny.en.pt") == path / "tiny.en.pt"
     (path / "tiny.en.pt").unlink()
     assert store.state("built") is InstallState.MISSING
+
+
+def test_verify_reports_a_damaged_install_file_by_file(tmp_path: Path) -> None:
+    archive = make_zip({name: name.encode() for name in VOSK_FILES})
+    (tmp_path / "v.zip").write_bytes(archive)
+    store = store_for(tmp_path, zip_spec("v", "http://127.0.0.1:9/none", archive))
+    path = store.import_path("v", tmp_path / "v.zip")
+    (path / "graph/HCLr.fst").unlink()
+
+    report = store.verify("v")
+
+    assert store.state("v") is InstallState.MISSING
+    assert report.state is InstallState.CACHED
+    assert {c.path: c.status for c in report.checks}["graph/HCLr.fst"] is CheckStatus.MISSING
+    assert not report.ok
+
+
+def test_archive_without_the_model_files_is_rejected_and_discarded(
+    tmp_path: Path, model_server: ModelServer
+) -> None:
+    url = model_server.serve("/v.zip", b"<html>not found</html>")
+    store = store_for(tmp_path, zip_spec("v", url, b"", pinned=False))
+
+    with pytest.raises(ImportFailed, match="not a valid zip"):
+        store.fetch("v")
+
+    assert store.state("v") is InstallState.MISSING
+    assert not store.partial_path("v").exists()
