@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from assistant import actions as planner
 from assistant.config import ConversationConfig
@@ -46,6 +46,26 @@ _VERBS = {
     ActionKind.TOGGLE: "open",
     ActionKind.TURN_OFF: "disarm",
 }
+
+
+@dataclass(frozen=True)
+class FallbackAnswer:
+    """What a fallback (the cloud LLM) made of a sentence the local engine did not understand.
+
+    ``actions`` must already be validated against the Home; they still pass through the same
+    confirmation for sensitive actions as local commands, so no fallback can skip it.
+    """
+
+    response: str
+    actions: tuple[Action, ...] = ()
+    intent: str = "HearthCloud"
+    source: str = "cloud"
+
+
+class Fallback(Protocol):
+    def answer(self, text: str, home: Home) -> FallbackAnswer | None:
+        """None when the fallback is off or has nothing to add (the local reply stands)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -102,8 +122,10 @@ class Conversation:
         store: SessionStore | None = None,
         clock: Callable[[], float] = time.time,
         now: Callable[[], dt.datetime] = dt.datetime.now,
+        fallback: Fallback | None = None,
     ) -> None:
         self.backend = backend
+        self.fallback = fallback
         self.engine = engine
         self.config = config or ConversationConfig()
         self.bus = bus or EventBus()
@@ -158,6 +180,10 @@ class Conversation:
         self._publish(StageEnd(Stage.INTENT, turn.intent_ms))
         recognition = turn.recognition
         if recognition is None:
+            if self.fallback is not None:
+                answer = self.fallback.answer(turn.text, home)
+                if answer is not None:
+                    return self._run_fallback(turn, home, answer)
             return self._finish(turn, None, (), self._explain(turn.text, home), None)
 
         meta = _META.get(recognition.intent)
@@ -285,6 +311,20 @@ class Conversation:
             return self._ask_confirmation(turn, plan.actions, question, plan.response)
         render = plan.render or (lambda _home, text=plan.response: text)
         return self._execute(turn, plan.actions, render)
+
+    def _run_fallback(self, turn: _Turn, home: Home, answer: FallbackAnswer) -> TurnResult:
+        turn.recognition = Recognition(
+            intent=answer.intent, slots={}, text=turn.text, source=answer.source
+        )
+        self._publish(
+            IntentRecognized(text=turn.text, intent=answer.intent, source=answer.source)
+        )
+        if not answer.actions:
+            return self._finish(turn, turn.recognition, (), answer.response, answer.source)
+        question = self._sensitive_question(answer.actions, home)
+        if question:
+            return self._ask_confirmation(turn, answer.actions, question, answer.response)
+        return self._execute(turn, answer.actions, lambda _home: answer.response)
 
     def _sensitive_question(self, actions: Sequence[Action], home: Home) -> str | None:
         risky = [
