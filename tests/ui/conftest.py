@@ -1,0 +1,78 @@
+"""Fixtures for the desktop app's tests: offscreen Qt, a temporary demo home, a loaded window."""
+
+from __future__ import annotations
+
+import gc
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from tests.ui.helpers import LOAD_TIMEOUT_MS, demo_runtime
+from ui.bridge import EngineBridge
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def hearth_env(tmp_path, monkeypatch) -> None:
+    """Keep config and state out of the user's real directories."""
+    monkeypatch.setenv("HEARTH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HEARTH_CONFIG", str(tmp_path / "config.toml"))
+
+
+def _dispose(bridge: EngineBridge) -> None:
+    """Stop the bridge and delete it on the UI thread, where Qt objects must die."""
+    bridge.shutdown()
+    bridge.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_ui_thread(qapp) -> Iterator[None]:
+    """Collect each test's Qt garbage here, so Python's GC never frees a Qt object on a worker.
+
+    Tests create and drop windows quickly; if a cycle holding a Python-owned QObject were
+    collected by a GC pass that happened to run on the bridge's worker thread, Qt would crash.
+    """
+    yield
+    qapp.processEvents()
+    gc.collect()
+
+
+@pytest.fixture
+def bridge(qtbot, hearth_env) -> Iterator[EngineBridge]:
+    bridge = EngineBridge()
+    yield bridge
+    _dispose(bridge)
+
+
+@pytest.fixture
+def window_factory(qtbot, hearth_env) -> Iterator[Callable[[], tuple[MainWindow, EngineBridge]]]:
+    """Windows with their own bridge and no runtime yet (for load and failure tests)."""
+    bridges: list[EngineBridge] = []
+
+    def make() -> tuple[MainWindow, EngineBridge]:
+        bridge = EngineBridge()
+        bridges.append(bridge)
+        win = MainWindow(bridge)
+        qtbot.addWidget(win)
+        win.show()
+        return win, bridge
+
+    yield make
+    for bridge in bridges:
+        _dispose(bridge)
+
+
+@pytest.fixture
+def window(qtbot, window_factory) -> MainWindow:
+    """The main window with the demo home loaded through the bridge, as the app does it."""
+    win, bridge = window_factory()
+    with qtbot.waitSignal(bridge.home_loaded, timeout=LOAD_TIMEOUT_MS):
+        bridge.load(demo_runtime)
+    return win

@@ -1,0 +1,122 @@
+"""Start the desktop app: window first, engine in the background.
+
+The window paints before the engine exists — building the runtime (loading the home, compiling
+the intent templates, later loading speech models) happens on the bridge's worker while the
+window shows "Loading…". ``--screenshot`` drives the app through a few commands and saves a PNG,
+so the README's pictures come from the real app, not a mock-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from assistant import config as config_module
+from assistant.config import Config, ConfigError
+from assistant.conversation import TurnResult
+from assistant.runtime import Runtime, build_runtime
+from ui.bridge import EngineBridge
+from ui.main_window import MainWindow
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hearth gui", description="Hearth's desktop app")
+    parser.add_argument("--config", help="config file (default: the user config dir)")
+    parser.add_argument("--home", help="home file (YAML); uses a fresh temporary home")
+    parser.add_argument("--room", help="the area this assistant stands in")
+    parser.add_argument(
+        "--screenshot", metavar="PNG", help="save a picture of the window, then quit"
+    )
+    parser.add_argument(
+        "--command",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="with --screenshot: commands to run first (repeatable)",
+    )
+    parser.add_argument(
+        "--delay", type=float, default=2.0, help="with --screenshot: seconds to wait (default 2)"
+    )
+    parser.add_argument(
+        "--size", default="1280x800", help="with --screenshot: window size (default 1280x800)"
+    )
+    return parser
+
+
+def load_config(path: str | None) -> tuple[Config, str | None]:
+    """The user's settings, or the defaults and a readable reason when the file is broken."""
+    try:
+        return config_module.load(path), None
+    except ConfigError as err:
+        return Config(), f"{err} (using the default settings)"
+
+
+class ScreenshotScript(QObject):
+    """Runs the given commands one after another, waits, saves the window as PNG and quits."""
+
+    def __init__(
+        self, window: MainWindow, path: Path, commands: Sequence[str], delay_s: float
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.path = path
+        self.commands = list(commands)
+        self.delay_ms = int(delay_s * 1000)
+        # Single shot: a later home_loaded (after a layout change) must not restart the script.
+        window.bridge.home_loaded.connect(self._next, Qt.ConnectionType.SingleShotConnection)
+        window.bridge.turn_finished.connect(self._next)
+        window.bridge.runtime_failed.connect(self._later)
+
+    def _next(self, _result: TurnResult | object = None) -> None:
+        if self.commands:
+            self.window.send_text(self.commands.pop(0))
+        else:
+            self._later()
+
+    def _later(self, _message: str = "") -> None:
+        QTimer.singleShot(self.delay_ms, self._save)
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.window.grab().save(str(self.path)):
+            _LOGGER.error("could not save the screenshot to %s", self.path)
+        self.window.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the app; returns the exit status (``hearth`` and ``python -m ui`` call this)."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    logging.basicConfig(level=logging.WARNING, format="hearth: %(message)s")
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "hearth"])
+    app.setApplicationName("Hearth")
+    app.setApplicationDisplayName("Hearth")
+    app.setDesktopFileName("hearth")
+
+    config, problem = load_config(args.config)
+    bridge = EngineBridge(app)  # owned by Qt, so it is destroyed on the UI thread
+    window = MainWindow(bridge)
+    if args.screenshot:
+        width, _, height = args.size.partition("x")
+        window.resize(int(width), int(height))
+        ScreenshotScript(window, Path(args.screenshot), args.command, args.delay)
+    window.show()
+    if problem:
+        bridge.runtime_ready.connect(lambda _rt: window.reply.setText(problem))
+
+    def build() -> Runtime:
+        return build_runtime(config, home_file=args.home, this_room=args.room)
+
+    # Start building only once the event loop runs, so the first paint is not delayed.
+    QTimer.singleShot(0, lambda: bridge.load(build))
+    try:
+        return int(app.exec())
+    finally:
+        bridge.shutdown()

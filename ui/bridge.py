@@ -1,0 +1,238 @@
+"""The one door between the headless engine and Qt: events become signals, calls go to a worker.
+
+The engine publishes events on whatever thread did the work (a worker here, the audio thread
+later), and Qt widgets may only be touched on the UI thread. So every bus event is posted
+through a queued connection and re-emitted on the UI thread, and every blocking engine call
+(building the runtime, ``Conversation.handle``, ``run_actions``) runs on a one-thread pool: one
+thread because a conversation is a sequence (a "yes" must run after the question it answers).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from itertools import count
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+from assistant.conversation import TurnResult
+from assistant.events import Event, EventType
+from assistant.home.commands import Action
+from assistant.runtime import Runtime
+
+_LOGGER = logging.getLogger(__name__)
+
+#: How long closing the window waits for a running engine call before giving up (ms).
+SHUTDOWN_WAIT_MS = 5000
+
+
+class _Job(QRunnable):
+    """Runs one engine call on the pool and reports back through the bridge's queued signals."""
+
+    def __init__(self, bridge: EngineBridge, job_id: int, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self._bridge = bridge
+        self._job_id = job_id
+        self._work = work
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as err:  # any engine failure must reach the user, not kill the thread
+            _LOGGER.exception("engine call failed")
+            self._bridge._job_failed.emit(self._job_id, _one_line(err))
+        else:
+            self._bridge._job_done.emit(self._job_id, result)
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+class EngineBridge(QObject):
+    """Owns the Runtime for the GUI: loads it, calls it off the UI thread, relays its events."""
+
+    # Engine events, re-emitted on the UI thread; each carries the event dataclass.
+    event_received = Signal(object)
+    stage_started = Signal(object)
+    stage_ended = Signal(object)
+    pipeline_state_changed = Signal(object)
+    transcript = Signal(object)
+    intent_recognized = Signal(object)
+    actions_executed = Signal(object)
+    reply = Signal(object)
+    confirmation_requested = Signal(object)
+    device_changed = Signal(object)
+    error = Signal(object)
+
+    # Results of calls made through the bridge.
+    runtime_ready = Signal(object)  # Runtime
+    runtime_failed = Signal(str)
+    turn_finished = Signal(object)  # TurnResult
+    turn_failed = Signal(str)
+    home_loaded = Signal(object)  # Home snapshot
+    busy_changed = Signal(bool)
+
+    # Internal hops from other threads to this object's thread.
+    _event_posted = Signal(object)
+    _job_done = Signal(int, object)
+    _job_failed = Signal(int, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._runtime: Runtime | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._ids = count(1)
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
+        self._closed = False
+        self._by_type: dict[EventType, Any] = {
+            EventType.STAGE_START: self.stage_started,
+            EventType.STAGE_END: self.stage_ended,
+            EventType.PIPELINE_STATE: self.pipeline_state_changed,
+            EventType.TRANSCRIPT: self.transcript,
+            EventType.INTENT: self.intent_recognized,
+            EventType.ACTIONS: self.actions_executed,
+            EventType.REPLY: self.reply,
+            EventType.CONFIRMATION: self.confirmation_requested,
+            EventType.DEVICE_CHANGED: self.device_changed,
+            EventType.ERROR: self.error,
+        }
+        queued = Qt.ConnectionType.QueuedConnection
+        self._event_posted.connect(self._dispatch, queued)
+        self._job_done.connect(self._on_job_done, queued)
+        self._job_failed.connect(self._on_job_failed, queued)
+
+    # -- runtime lifecycle ------------------------------------------------------------------------
+
+    @property
+    def runtime(self) -> Runtime | None:
+        return self._runtime
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._callbacks)
+
+    def load(self, factory: Callable[[], Runtime]) -> None:
+        """Build the runtime on the worker so the window paints while the engine compiles."""
+
+        def build() -> Runtime:
+            runtime = factory()
+            try:
+                runtime.conversation.warm_up()  # the first real command should be fast too
+            except Exception:
+                runtime.close()
+                raise
+            return runtime
+
+        self._submit(build, self._on_loaded, self.runtime_failed.emit)
+
+    def attach(self, runtime: Runtime) -> None:
+        """Use an already built runtime (tests, or a front end that built it itself)."""
+        self._on_loaded(runtime)
+
+    def _on_loaded(self, runtime: Runtime) -> None:
+        if self._closed:
+            runtime.close()
+            return
+        self._runtime = runtime
+        self._unsubscribe = runtime.bus.subscribe(self._event_posted.emit)
+        self.runtime_ready.emit(runtime)
+
+    def shutdown(self) -> None:
+        """Stop listening, let a running call finish, and close the engine (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._pool.clear()
+        if not self._pool.waitForDone(SHUTDOWN_WAIT_MS):
+            _LOGGER.warning("an engine call was still running when the window closed")
+        if self._runtime is not None:
+            self._runtime.close()
+            self._runtime = None
+
+    # -- engine calls -----------------------------------------------------------------------------
+
+    def send_text(self, text: str) -> bool:
+        """Handle a typed (or transcribed) sentence; False when the engine is not ready."""
+        runtime = self._runtime
+        if runtime is None or self._closed:
+            return False
+        self._submit(
+            lambda: runtime.conversation.handle(text), self._emit_turn, self.turn_failed.emit
+        )
+        return True
+
+    def run_actions(self, actions: Sequence[Action], confirmed: bool = False) -> bool:
+        """Direct control from a device card: same checks, confirmation and undo as voice."""
+        runtime = self._runtime
+        if runtime is None or self._closed:
+            return False
+        chosen = tuple(actions)
+        self._submit(
+            lambda: runtime.conversation.run_actions(chosen, confirmed=confirmed),
+            self._emit_turn,
+            self.turn_failed.emit,
+        )
+        return True
+
+    def fetch_home(self) -> bool:
+        """Take a snapshot of the home on the worker (a remote backend may have to ask)."""
+        runtime = self._runtime
+        if runtime is None or self._closed:
+            return False
+        self._submit(runtime.backend.home, self.home_loaded.emit, self.turn_failed.emit)
+        return True
+
+    def _emit_turn(self, result: TurnResult) -> None:
+        if not self._closed:  # a call that finished while closing has no window to go to
+            self.turn_finished.emit(result)
+
+    def _submit(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        job_id = next(self._ids)
+        was_busy = self.busy
+        self._callbacks[job_id] = (on_done, on_error)
+        if not was_busy:
+            self.busy_changed.emit(True)
+        self._pool.start(_Job(self, job_id, work))
+
+    # -- UI-thread side of the queued hops ------------------------------------------------------------
+
+    @Slot(object)
+    def _dispatch(self, event: Event) -> None:
+        if self._closed:
+            return
+        self.event_received.emit(event)
+        signal = self._by_type.get(event.type)
+        if signal is not None:
+            signal.emit(event)
+
+    @Slot(int, object)
+    def _on_job_done(self, job_id: int, result: Any) -> None:
+        callbacks = self._callbacks.pop(job_id, None)
+        if callbacks is not None:
+            callbacks[0](result)
+        self._after_job()
+
+    @Slot(int, str)
+    def _on_job_failed(self, job_id: int, message: str) -> None:
+        callbacks = self._callbacks.pop(job_id, None)
+        if callbacks is not None:
+            callbacks[1](message)
+        self._after_job()
+
+    def _after_job(self) -> None:
+        if not self._callbacks:
+            self.busy_changed.emit(False)

@@ -1,0 +1,146 @@
+"""This session's turns, newest first, each with a per-stage timing bar.
+
+Like Home Assistant's pipeline debug view: when a command feels slow, the bar shows at a
+glance which stage (speech, intent, action) took the time, and the numbers are right below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.conversation import TurnResult
+from ui.style import STAGE_COLORS
+
+#: Stages shown in the bar, in pipeline order; "total" is the whole turn.
+STAGES = ("wake", "vad", "asr", "intent", "cloud", "action", "reply")
+
+
+def stage_segments(timings_ms: dict[str, float]) -> list[tuple[str, float]]:
+    """``[(stage, ms)]`` for the bar: the measured stages plus "other" for the unmeasured rest."""
+    parts = [(s, float(timings_ms[s])) for s in STAGES if float(timings_ms.get(s, 0.0)) > 0]
+    total = float(timings_ms.get("total", 0.0))
+    rest = total - sum(ms for _, ms in parts)
+    if rest > 0.05:
+        parts.append(("other", rest))
+    return parts
+
+
+def timing_text(timings_ms: dict[str, float]) -> str:
+    shown = [f"{s} {ms:.1f} ms" for s, ms in stage_segments(timings_ms) if s != "other"]
+    shown.append(f"total {float(timings_ms.get('total', 0.0)):.1f} ms")
+    return " · ".join(shown)
+
+
+def timing_legend(timings_ms: dict[str, float]) -> str:
+    """The same numbers as rich text, each with a square in its bar colour (the legend)."""
+    shown = [
+        f"<span style='color:{STAGE_COLORS[s]}'>&#9632;</span> {s} {ms:.1f} ms"
+        for s, ms in stage_segments(timings_ms)
+        if s != "other"
+    ]
+    shown.append(f"total {float(timings_ms.get('total', 0.0)):.1f} ms")
+    return " &nbsp;".join(shown)
+
+
+class TimingBar(QWidget):
+    """A thin stacked bar: one coloured segment per stage, widths proportional to time."""
+
+    def __init__(self, timings_ms: dict[str, float], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.segments = stage_segments(timings_ms)
+        self.setFixedHeight(6)
+        self.setToolTip(timing_text(timings_ms))
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, 6)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        track = self.palette().mid().color()
+        track.setAlpha(70)
+        painter.setBrush(track)
+        painter.drawRoundedRect(QRectF(self.rect()), 3, 3)
+        total = sum(ms for _, ms in self.segments)
+        if total <= 0:
+            return
+        x = 0.0
+        width = float(self.width())
+        for stage, ms in self.segments:
+            span = width * ms / total
+            painter.setBrush(QColor(STAGE_COLORS.get(stage, STAGE_COLORS["other"])))
+            painter.drawRect(QRectF(x, 0, max(span, 1.0), self.height()))
+            x += span
+        painter.end()
+
+
+class HistoryEntry(QWidget):
+    """One turn: time and words, what it became, the reply, and the timing bar."""
+
+    def __init__(self, result: TurnResult, when: dt.datetime, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(3)
+        said = "(device card)" if result.source == "direct" else f"“{result.text}”"
+        top = QLabel(f"<b>{when:%H:%M:%S}</b>&nbsp;&nbsp;{_escape(said)}")
+        top.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(top)
+        meaning = result.intent or "not understood"
+        source = f" · {result.source}" if result.source else ""
+        detail = QLabel(f"{meaning}{source} → {result.response}")
+        detail.setObjectName("secondary")
+        detail.setToolTip(detail.text())  # one line keeps rows even; the tooltip has it all
+        detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(detail)
+        layout.addWidget(TimingBar(result.timings_ms))
+        numbers = QLabel(timing_legend(result.timings_ms))
+        numbers.setTextFormat(Qt.TextFormat.RichText)
+        numbers.setAccessibleName(timing_text(result.timings_ms))
+        numbers.setObjectName("secondary")
+        small = numbers.font()
+        small.setPointSizeF(small.pointSizeF() * 0.85)
+        numbers.setFont(small)
+        layout.addWidget(numbers)
+        self.summary = f"{when:%H:%M:%S} {said}: {meaning}{source}. {result.response}"
+        self.setAccessibleName(self.summary)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class HistoryView(QListWidget):
+    """The list of this session's turns (the persistent log is the history module's job)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("History of this session")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSpacing(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.results: list[TurnResult] = []
+
+    def add_result(self, result: TurnResult, when: dt.datetime | None = None) -> None:
+        entry = HistoryEntry(result, when or dt.datetime.now())
+        item = QListWidgetItem()
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, entry.summary)
+        item.setSizeHint(entry.sizeHint())
+        self.insertItem(0, item)
+        self.setItemWidget(item, entry)
+        self.results.insert(0, result)
