@@ -25,6 +25,7 @@ from assistant.events import (
     Stage,
     StageEnd,
     StageStart,
+    TurnCompleted,
 )
 from assistant.home.backend import Backend, BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
@@ -480,7 +481,7 @@ class Conversation:
             self._publish(IntentRecognized(text=turn.text, intent=None))
         response = response[:1].upper() + response[1:]
         self._publish(Reply(response))
-        return TurnResult(
+        result = TurnResult(
             text=turn.text,
             intent=recognition.intent if recognition else None,
             slots=dict(recognition.slots) if recognition else {},
@@ -492,6 +493,8 @@ class Conversation:
             executed=executed,
             confidence=recognition.confidence if recognition else 0.0,
         )
+        self._publish(TurnCompleted(result.to_dict()))
+        return result
 
     def _publish(self, event: Any) -> None:
         self.bus.publish(event)

@@ -28,6 +28,7 @@ class EventType(StrEnum):
     REPLY = "reply"
     CONFIRMATION = "confirmation"
     DEVICE_CHANGED = "device-changed"
+    TURN_COMPLETED = "turn-completed"
     ERROR = "error"
 
 
@@ -156,6 +157,19 @@ class DeviceChanged(Event):
     state: str
     attributes: dict[str, Any]
     previous_state: str
+
+
+@dataclass(frozen=True)
+class TurnCompleted(Event):
+    """One sentence fully handled; ``result`` is the CLI's JSON object for it.
+
+    Voice turns do not come through a caller that could show them, so the UI and the history
+    log learn about every turn here, whoever started it.
+    """
+
+    type: ClassVar[EventType] = EventType.TURN_COMPLETED
+    result: dict[str, Any]
+    utterance_id: str = ""
 
 
 @dataclass(frozen=True)

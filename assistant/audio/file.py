@@ -109,7 +109,9 @@ def probe(path: Path) -> AudioInfo:
         with path.open("rb") as handle:
             magic = handle.read(12)
     except OSError as err:
-        raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: cannot read: {err.strerror}") from None
+        raise AudioError(
+            AudioErrorCode.UNREADABLE, f"{path}: cannot read: {err.strerror}"
+        ) from None
     if len(magic) == 0:
         raise AudioError(AudioErrorCode.EMPTY, f"{path}: the file is empty (0 bytes)")
     if magic[:4] == b"RIFF" and magic[8:12] == b"WAVE":
@@ -161,7 +163,9 @@ def _wav_blocks(info: AudioInfo) -> Iterator[np.ndarray]:
                     return
                 yield _pcm_to_mono(raw, info.sample_width, info.channels)
     except (wave.Error, EOFError, OSError) as err:
-        raise AudioError(AudioErrorCode.UNREADABLE, f"{info.path}: broken WAV data: {err}") from None
+        raise AudioError(
+            AudioErrorCode.UNREADABLE, f"{info.path}: broken WAV data: {err}"
+        ) from None
 
 
 def _pcm_to_mono(raw: bytes, width: int, channels: int) -> np.ndarray:
@@ -215,7 +219,7 @@ def _probe_av(path: Path, kind: str) -> AudioInfo:
                 frames = sum(frame.samples for frame in container.decode(stream))
     except AudioError:
         raise
-    except Exception as err:  # PyAV raises many ffmpeg error types; all mean "cannot decode"
+    except (av.FFmpegError, OSError, ValueError) as err:
         raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: cannot decode audio: {err}") from None
     return AudioInfo(path, kind, int(rate), int(channels), 0, frames)
 
@@ -234,8 +238,10 @@ def _av_blocks(info: AudioInfo) -> Iterator[np.ndarray]:
                 yield mixed.to_ndarray().reshape(-1).astype(np.float32)
     except AudioError:
         raise
-    except Exception as err:  # see _probe_av
-        raise AudioError(AudioErrorCode.UNREADABLE, f"{info.path}: cannot decode audio: {err}") from None
+    except (av.FFmpegError, OSError, ValueError) as err:
+        raise AudioError(
+            AudioErrorCode.UNREADABLE, f"{info.path}: cannot decode audio: {err}"
+        ) from None
 
 
 def _with_last(blocks: Iterator[np.ndarray]) -> Iterator[tuple[np.ndarray, bool]]:

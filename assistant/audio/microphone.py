@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def list_input_devices(sd: Any) -> list[InputDevice]:
     try:
         devices = sd.query_devices()
         default_in = _default_input_index(sd)
-    except Exception as err:  # PortAudioError and host-API errors
+    except _device_errors(sd) as err:
         raise AudioError(
             AudioErrorCode.DEVICE_FAILED, f"cannot list audio devices: {err}"
         ) from None
@@ -110,7 +110,8 @@ def find_input_device(sd: Any, wanted: str | int | None) -> InputDevice:
         return matches[0]
     if not matches:
         raise AudioError(
-            AudioErrorCode.NO_DEVICE, f"no input device named {name!r}; inputs are {_names(devices)}"
+            AudioErrorCode.NO_DEVICE,
+            f"no input device named {name!r}; inputs are {_names(devices)}",
         )
     raise AudioError(
         AudioErrorCode.NO_DEVICE, f"{name!r} matches several input devices: {_names(matches)}"
@@ -153,7 +154,7 @@ class MicrophoneSource:
         except queue.Full:
             self.overflows += 1
 
-    def start(self) -> MicrophoneSource:
+    def start(self) -> Self:
         if self._stream is not None:
             return self
         self._closed.clear()
@@ -167,7 +168,7 @@ class MicrophoneSource:
                 callback=self._callback,
             )
             self._stream.start()
-        except Exception as err:  # PortAudioError: busy, unplugged, unsupported rate
+        except _device_errors(self._sd) as err:  # busy, unplugged, unsupported rate
             self._stream = None
             raise AudioError(
                 AudioErrorCode.DEVICE_FAILED,
@@ -185,7 +186,7 @@ class MicrophoneSource:
             finally:
                 stream.close()
 
-    def __enter__(self) -> MicrophoneSource:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -200,6 +201,13 @@ class MicrophoneSource:
             except queue.Empty:
                 if self._closed.is_set():
                     return
+
+
+def _device_errors(sd: Any) -> tuple[type[BaseException], ...]:
+    """sounddevice's PortAudioError, plus what a host API or a fake may raise instead."""
+    error = getattr(sd, "PortAudioError", None)
+    extra = (error,) if isinstance(error, type) and issubclass(error, BaseException) else ()
+    return (*extra, OSError, ValueError, RuntimeError)
 
 
 def _default_input_index(sd: Any) -> int | None:

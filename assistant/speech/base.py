@@ -19,6 +19,8 @@ import numpy as np
 from assistant.audio.base import SAMPLE_RATE
 
 _SLOT = re.compile(r"\{(\w+)\}")
+_OPTIONAL = re.compile(r"\[[^\[\]]*\]")
+_GROUP = re.compile(r"\(([^()]*)\)")
 
 
 class SpeechErrorCode(StrEnum):
@@ -71,23 +73,42 @@ class VocabularyHint:
         return _SLOT.findall(sentence)
 
     def examples(self, limit: int) -> list[str]:
-        """Up to ``limit`` concrete sentences, cycling slot values so many names appear."""
+        """Up to ``limit`` concrete sentences from the templates.
+
+        Alternatives ``(a|b)`` and slot values are taken in turn, so repeated templates show
+        different words and names; ``[optional]`` parts are left out.
+        """
         out: list[str] = []
         counters: dict[str, int] = {}
         for template in self.sentences:
             if len(out) >= limit:
                 break
-
-            def fill(match: re.Match[str]) -> str:
-                values = self.slots.get(match.group(1), ())
-                if not values:
-                    return match.group(0)
-                index = counters.get(match.group(1), 0)
-                counters[match.group(1)] = index + 1
-                return values[index % len(values)]
-
-            out.append(_SLOT.sub(fill, template))
+            text = _render(template, self.slots, counters)
+            if text:
+                out.append(text)
         return out
+
+
+def _render(template: str, slots: Mapping[str, tuple[str, ...]], counters: dict[str, int]) -> str:
+    """One concrete sentence of a template (see :meth:`VocabularyHint.examples`)."""
+
+    def take(key: str, options: list[str]) -> str:
+        index = counters.get(key, 0)
+        counters[key] = index + 1
+        return options[index % len(options)] if options else ""
+
+    def fill(match: re.Match[str]) -> str:
+        values = list(slots.get(match.group(1), ()))
+        return take("{" + match.group(1) + "}", values) if values else match.group(0)
+
+    text = _OPTIONAL.sub("", template)
+    while True:
+        match = _GROUP.search(text)
+        if match is None:
+            break
+        options = [option.strip() for option in match.group(1).split("|")]
+        text = text[: match.start()] + take(match.group(1), options) + text[match.end() :]
+    return " ".join(_SLOT.sub(fill, text).split())
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,10 @@ class FasterWhisperEngine:
             ) from err
         multilingual = bool(model.model.is_multilingual)
         self._tokenizer = Tokenizer(
-            model.hf_tokenizer, multilingual, task="transcribe", language="en" if multilingual else None
+            model.hf_tokenizer,
+            multilingual,
+            task="transcribe",
+            language="en" if multilingual else None,
         )
         self._suppress = list(get_suppressed_tokens(self._tokenizer, [-1]))
         self._model = model
@@ -133,7 +136,11 @@ class FasterWhisperEngine:
             return ""
         examples = [_sentence(text) for text in hint.examples(limit=8)]
         said = " ".join(examples).lower()
-        names = [name for name in hint.all_names() if name.lower() not in said]
+        names = [
+            name
+            for name in hint.all_names()
+            if name.lower() not in said and not name.isdigit()
+        ]
         parts = examples + ([", ".join(names) + "."] if names else [])
         return " ".join(parts)
 
@@ -189,7 +196,9 @@ class FasterWhisperEngine:
         text = remove_repetition(self._tokenizer.decode(tokens).strip())
         return text, _confidence(avg_logprob)
 
-    def _transcribe_long(self, floats: np.ndarray, hint: VocabularyHint | None) -> tuple[str, float]:
+    def _transcribe_long(
+        self, floats: np.ndarray, hint: VocabularyHint | None
+    ) -> tuple[str, float]:
         """Over 30 s: faster-whisper's own windowed decoding, still without temperature fallback."""
         prompt = self.prompt_text(hint) or None
         segments, _info = self._model.transcribe(
