@@ -7,6 +7,7 @@ match itself.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections import OrderedDict
@@ -16,8 +17,16 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from hassil.expression import Group, ListReference, RuleReference, Sentence, TextChunk
-from hassil.intents import Intents, SlotList, TextSlotList, TextSlotValue
+from hassil.expression import (
+    Alternative,
+    Group,
+    ListReference,
+    Permutation,
+    RuleReference,
+    Sentence,
+    TextChunk,
+)
+from hassil.intents import Intent, Intents, SlotList, TextSlotList, TextSlotValue
 from hassil.recognize import RecognizeResult, recognize_all, recognize_best
 from hassil.string_matcher import UnmatchedTextEntity
 from hassil.util import merge_dict
@@ -77,6 +86,17 @@ class Recognition:
 @dataclass(frozen=True)
 class _Lists:
     slot_lists: dict[str, SlotList]
+    # For each home list (name, area, floor): every word any of its values is made of.
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def present_lists(self, text: str) -> frozenset[str]:
+        """The home lists that could match somewhere in ``text``.
+
+        A value can only match if its words are in the text, so a list none of whose words
+        occur cannot fill a slot, and sentences that need it can be skipped.
+        """
+        spoken = {_fold(w) for w in words_of(text.replace("\u2019", "'"))}
+        return frozenset(name for name, words in self.words.items() if not words.isdisjoint(spoken))
 
 
 def _sentence_files() -> list[Any]:
@@ -113,6 +133,8 @@ class IntentEngine:
         )
         self.error_responses: dict[str, str] = self._data.get("responses", {}).get("errors", {})
         self._lists: OrderedDict[int, tuple[Vocabulary, _Lists]] = OrderedDict()
+        self._pruned: OrderedDict[frozenset[str], Intents] = OrderedDict()
+        self._template_list_words = _list_words(self.intents.slot_lists, None)
         self._lock = threading.Lock()
         self._template_words: frozenset[str] | None = None
 
@@ -134,7 +156,7 @@ class IntentEngine:
         lists = self._slot_lists(vocabulary)
         result = recognize_best(
             cleaned,
-            self.intents,
+            self._intents_for(lists.present_lists(cleaned)),
             slot_lists=lists.slot_lists,
             intent_context=context or None,
             language=self.language,
@@ -190,6 +212,44 @@ class IntentEngine:
             self._template_words = frozenset(found)
         return self._template_words
 
+    def _intents_for(self, present: frozenset[str]) -> Intents:
+        """The templates that can still match when only the ``present`` home lists can fill slots.
+
+        Most of the time goes into trying templates that need a device, area or floor name the
+        sentence does not contain; dropping them up front is exact (a template whose mandatory
+        list has no value in the text cannot match) and several times faster.
+        """
+        with self._lock:
+            pruned = self._pruned.get(present)
+            if pruned is not None:
+                self._pruned.move_to_end(present)
+                return pruned
+        known = frozenset(self._template_list_words) | HOME_LISTS
+        rules = self.intents.expansion_rules
+        intents: dict[str, Intent] = {}
+        for name, intent in self.intents.intents.items():
+            kept_data = []
+            for data in intent.data:
+                local = data.expansion_rules
+                sentences = [
+                    sentence
+                    for sentence in data.sentences
+                    if _mandatory_lists(sentence.expression, rules, local, 0) & known <= present
+                ]
+                if sentences:
+                    trimmed = copy.copy(data)
+                    trimmed.__dict__["sentences"] = sentences
+                    kept_data.append(trimmed)
+            if kept_data:
+                intents[name] = Intent(name=name, data=kept_data)
+        pruned = copy.copy(self.intents)
+        pruned.intents = intents
+        with self._lock:
+            self._pruned[present] = pruned
+            while len(self._pruned) > 64:
+                self._pruned.popitem(last=False)
+        return pruned
+
     def _to_recognition(self, result: RecognizeResult, text: str) -> Recognition:
         slots: dict[str, Any] = {}
         slot_texts: dict[str, str] = {}
@@ -223,7 +283,9 @@ class IntentEngine:
             if cached is not None and cached[0] is vocabulary:
                 self._lists.move_to_end(key)
                 return cached[1]
-        lists = _Lists(slot_lists=_build_slot_lists(vocabulary))
+        slot_lists = _build_slot_lists(vocabulary)
+        words = {**self._template_list_words, **_list_words(slot_lists, HOME_LISTS)}
+        lists = _Lists(slot_lists=slot_lists, words=words)
         with self._lock:
             self._lists[key] = (vocabulary, lists)
             while len(self._lists) > 4:
@@ -292,3 +354,57 @@ def _expression_words(
             yield from _expression_words(rule.expression, rules, local_rules, depth + 1)
     elif isinstance(expression, ListReference):
         return
+
+
+HOME_LISTS = frozenset({"name", "area", "floor"})
+
+
+def _fold(word: str) -> str:
+    return word.replace("'", "")
+
+
+def _list_words(
+    slot_lists: dict[str, SlotList], names: frozenset[str] | None
+) -> dict[str, frozenset[str]]:
+    """Words of every value of each text list (``names``, or all text lists when None)."""
+    words: dict[str, frozenset[str]] = {}
+    for name, slot_list in slot_lists.items():
+        if names is not None and name not in names:
+            continue
+        if not isinstance(slot_list, TextSlotList):
+            continue  # ranges and wildcards can match any sentence
+        if not all(isinstance(v.text_in, TextChunk) for v in slot_list.values):
+            continue  # "blind[s]" is made of fragments, not words: never prune on it
+        found: set[str] = set()
+        for value in slot_list.values:
+            found.update(_fold(w) for w in _expression_words(value.text_in, {}, {}, 0))
+        words[name] = frozenset(found)
+    for name in names or ():
+        words.setdefault(name, frozenset())
+    return words
+
+
+def _mandatory_lists(
+    expression: Any, rules: dict[str, Sentence], local_rules: dict[str, Sentence], depth: int
+) -> frozenset[str]:
+    """Lists every way of matching ``expression`` must fill (optional parts need none)."""
+    if depth > 30:
+        return frozenset()
+    if isinstance(expression, ListReference):
+        return frozenset({expression.list_name})
+    if isinstance(expression, RuleReference):
+        rule = local_rules.get(expression.rule_name) or rules.get(expression.rule_name)
+        if rule is None:
+            return frozenset()
+        return _mandatory_lists(rule.expression, rules, local_rules, depth + 1)
+    if isinstance(expression, Alternative):
+        if expression.is_optional or not expression.items:
+            return frozenset()
+        branches = [_mandatory_lists(i, rules, local_rules, depth + 1) for i in expression.items]
+        return frozenset.intersection(*branches)
+    if isinstance(expression, (Permutation, Group)):
+        found: frozenset[str] = frozenset()
+        for item in expression.items:
+            found |= _mandatory_lists(item, rules, local_rules, depth + 1)
+        return found
+    return frozenset()

@@ -151,3 +151,34 @@ def test_only_supported_intents_are_loaded() -> None:
 def test_responses_come_from_the_templates(engine: IntentEngine) -> None:
     assert engine.responses["HassTurnOn"]["lights_area"] == "Turned on the lights"
     assert "HassGetState" in engine.responses
+
+
+def test_template_pruning_gives_the_same_result_as_the_full_set(engine: IntentEngine) -> None:
+    """Skipping templates whose name/area/colour list cannot match must never change a result."""
+    from hassil.recognize import recognize_best
+
+    from assistant.home.loader import load_home
+    from assistant.home.vocab import vocabulary_from_home
+    from bench.intents import NO_MATCH, generate_home, matching_sentences
+    from tests.assistant.test_commands_e2e import CASES
+
+    for home in (load_home(), generate_home(120)):
+        vocab = vocabulary_from_home(home)
+        lists = engine._slot_lists(vocab).slot_lists
+        cases = [p.values[0] for p in CASES]
+        sentences = [c.text for c in cases] + matching_sentences(home, 60) + NO_MATCH
+        for text in sentences:
+            fast = engine.recognize(text, vocab)
+            full = recognize_best(
+                " ".join(text.split()),
+                engine.intents,
+                slot_lists=lists,
+                language="en",
+                best_slot_name="name",
+                best_metadata_key="hearth_answer",
+            )
+            assert (fast.intent if fast else None) == (full.intent.name if full else None), text
+            if fast is not None and full is not None:
+                assert fast.response_key == full.response, text
+                for entity in full.entities_list:
+                    assert fast.slots[entity.name] == entity.value, text
