@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Domain(StrEnum):
@@ -83,6 +83,17 @@ class Device:
         return hash(self.id)
 
 
+_Named = TypeVar("_Named", Area, Floor)
+
+
+def _find(items: Iterable[_Named], name_or_id: str) -> _Named | None:
+    wanted = name_or_id.strip().casefold()
+    for item in items:
+        if wanted in {item.id.casefold(), item.name.casefold(), *map(str.casefold, item.aliases)}:
+            return item
+    return None
+
+
 class Home:
     """A snapshot of the whole home, indexed for lookup by id."""
 
@@ -120,26 +131,11 @@ class Home:
 
     def find_area(self, name_or_id: str) -> Area | None:
         """Find an area by id, name or alias, ignoring case."""
-        wanted = name_or_id.strip().casefold()
-        for area in self.areas.values():
-            if wanted in {
-                area.id.casefold(),
-                area.name.casefold(),
-                *map(str.casefold, area.aliases),
-            }:
-                return area
-        return None
+        return _find(self.areas.values(), name_or_id)
 
     def find_floor(self, name_or_id: str) -> Floor | None:
-        wanted = name_or_id.strip().casefold()
-        for floor in self.floors.values():
-            if wanted in {
-                floor.id.casefold(),
-                floor.name.casefold(),
-                *map(str.casefold, floor.aliases),
-            }:
-                return floor
-        return None
+        """Find a floor by id, name or alias, ignoring case."""
+        return _find(self.floors.values(), name_or_id)
 
     def with_device(self, device: Device) -> Home:
         devices = dict(self.devices)
