@@ -415,7 +415,7 @@ class Conversation:
             return self._finish(turn, turn.recognition, (), "There is nothing to confirm", "local")
         self.store.set("pending", None)
         actions = tuple(Action.from_dict(a) for a in pending["actions"])
-        reply = pending.get("reply") or "Done"
+        reply = pending.get("reply") or _done(actions, self.backend.home())
         return self._execute(turn, actions, lambda _home: reply)
 
     def _deny(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
@@ -507,6 +507,28 @@ _META: dict[str, Callable[[Conversation, _Turn, dict[str, Any] | None], TurnResu
     "HearthUndo": Conversation._undo,
     "HearthSelect": Conversation._select_without_question,
 }
+
+
+_DONE = {
+    ActionKind.UNLOCK: "Unlocked",
+    ActionKind.LOCK: "Locked",
+    ActionKind.OPEN: "Opening",
+    ActionKind.CLOSE: "Closing",
+    ActionKind.SET_POSITION: "Moving",
+    ActionKind.TOGGLE: "Toggled",
+    ActionKind.TURN_ON: "Turned on",
+    ActionKind.TURN_OFF: "Turned off",
+}
+
+
+def _done(actions: Sequence[Action], home: Home) -> str:
+    """A reply for confirmed actions, whose template reply could not be rendered in advance."""
+    parts = [
+        f"{_DONE.get(a.action, 'Done:')} the {home.devices[a.device].name}"
+        for a in actions
+        if a.device in home.devices
+    ]
+    return _join(parts) or "Done"
 
 
 def _known_name(spoken: str, home: Home) -> str | None:
