@@ -57,6 +57,8 @@ class HandlerContext:
     responses: dict[str, dict[str, str]]
     speaker_area: str | None = None
     now: Callable[[], dt.datetime] = dt.datetime.now
+    # Devices the previous command acted on, while the conversation context is fresh.
+    previous: tuple[str, ...] = ()
 
     @property
     def slots(self) -> dict[str, Any]:
@@ -93,6 +95,22 @@ class HandlerContext:
         wanted_classes = set(classes)
         if isinstance(slots.get("device_class"), str):
             wanted_classes = {slots["device_class"]}
+        everywhere = self.recognition.response_key in {"light_all", "locks_all"}
+        if (
+            use_speaker_area
+            and not everywhere
+            and not any(slots.get(k) for k in ("name", "area", "floor"))
+        ):
+            # "turn them off", "a bit brighter": the devices we just talked about.
+            earlier = [self.home.devices[i] for i in self.previous if i in self.home.devices]
+            earlier = [
+                d
+                for d in earlier
+                if (not wanted_domains or d.domain.value in wanted_domains)
+                and (not wanted_classes or d.device_class in wanted_classes)
+            ]
+            if earlier:
+                return Targets(devices=tuple(earlier))
         return resolve(
             self.home,
             TargetQuery(
@@ -103,10 +121,47 @@ class HandlerContext:
                 domains=frozenset(wanted_domains),
                 device_classes=frozenset(wanted_classes),
                 speaker_area=self.speaker_area if use_speaker_area else None,
-                everywhere=self.recognition.response_key in {"light_all", "locks_all"},
+                everywhere=everywhere,
                 require_place=use_speaker_area,
             ),
         )
+
+
+PAST_TENSE = {
+    ActionKind.UNLOCK: "Unlocked",
+    ActionKind.LOCK: "Locked",
+    ActionKind.OPEN: "Opening",
+    ActionKind.CLOSE: "Closing",
+    ActionKind.SET_POSITION: "Moving",
+    ActionKind.TOGGLE: "Toggled",
+    ActionKind.TURN_ON: "Turned on",
+    ActionKind.TURN_OFF: "Turned off",
+    ActionKind.START: "Started",
+    ActionKind.RETURN_HOME: "Sent home",
+}
+
+
+def describe_done(actions: Sequence[Action], home: Home) -> str:
+    """A reply naming what was done, for when no response template fits (several devices,
+    or an action confirmed later): "Turned off the Ceiling Light and the Bedside Lamp"."""
+    groups: dict[str, list[str]] = {}
+    for action in actions:
+        device = home.devices.get(action.device)
+        if device is not None:
+            verb = PAST_TENSE.get(action.action, "Done:")
+            groups.setdefault(verb, []).append(f"the {device.name}")
+    parts = []
+    for verb, names in groups.items():
+        shown = names if len(names) <= 3 else [*names[:2], f"{len(names) - 2} more"]
+        parts.append(f"{verb} {join_words(shown)}")
+    return "; ".join(parts) or "Done"
+
+
+def join_words(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def view(device: Device) -> StateView:
@@ -147,6 +202,8 @@ def _command(
     done = [ctx.home.device(a.device) for a in actions]
 
     def render(home: Home) -> str:
+        if len(done) > 1 and ctx.recognition.response_key in (None, "default"):
+            return describe_done(actions, home)
         return ctx.say([home.device(d.id) for d in done], fallback)
 
     return Plan(actions=tuple(actions), render=render)

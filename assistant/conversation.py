@@ -284,12 +284,14 @@ class Conversation:
                 source=recognition.source,
             )
         )
+        previous = self._previous()
         ctx = planner.HandlerContext(
             recognition=recognition,
             home=home,
             responses=self.engine.responses,
             speaker_area=self.speaker_area,
             now=self._now,
+            previous=tuple(previous["devices"]) if previous else (),
         )
         plan = planner.plan(ctx)
         if plan.error:
@@ -317,9 +319,7 @@ class Conversation:
         turn.recognition = Recognition(
             intent=answer.intent, slots={}, text=turn.text, source=answer.source
         )
-        self._publish(
-            IntentRecognized(text=turn.text, intent=answer.intent, source=answer.source)
-        )
+        self._publish(IntentRecognized(text=turn.text, intent=answer.intent, source=answer.source))
         if not answer.actions:
             return self._finish(turn, turn.recognition, (), answer.response, answer.source)
         question = self._sensitive_question(answer.actions, home)
@@ -336,7 +336,7 @@ class Conversation:
         if not risky:
             return None
         parts = [f"{_VERBS.get(a.action, a.action.value)} the {d.name}" for a, d in risky]
-        return f"Are you sure you want me to {_join(parts)}?"
+        return f"Are you sure you want me to {planner.join_words(parts)}?"
 
     def _ask_confirmation(
         self, turn: _Turn, actions: tuple[Action, ...], question: str, reply: str
@@ -403,6 +403,16 @@ class Conversation:
                 },
             )
         self._publish(ActionsExecuted(tuple(a.to_dict() for a in actions)))
+        recognition = turn.recognition
+        if actions and recognition is not None and recognition.intent not in _META:
+            self.store.set(
+                "context",
+                {
+                    "created": self._clock(),
+                    "devices": list(dict.fromkeys(a.device for a in actions)),
+                    "recognition": _recognition_to_dict(recognition),
+                },
+            )
         reply = render(self.backend.home())
         return self._finish(
             turn, turn.recognition, actions, reply, _source(turn), executed=tuple(results)
@@ -415,7 +425,7 @@ class Conversation:
             return self._finish(turn, turn.recognition, (), "There is nothing to confirm", "local")
         self.store.set("pending", None)
         actions = tuple(Action.from_dict(a) for a in pending["actions"])
-        reply = pending.get("reply") or _done(actions, self.backend.home())
+        reply = pending.get("reply") or planner.describe_done(actions, self.backend.home())
         return self._execute(turn, actions, lambda _home: reply)
 
     def _deny(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
@@ -442,6 +452,40 @@ class Conversation:
         actions = tuple(_restoring_action(r.before, r.after) for r in restored)
         return self._finish(turn, turn.recognition, actions, "Undone", "local", executed=restored)
 
+    def _follow_up_place(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
+        """ "and the bedroom too": the previous request again, in another room or floor."""
+        previous = self._previous()
+        recognition = turn.recognition
+        assert recognition is not None
+        if previous is None:
+            return self._finish(
+                turn, None, (), "Sorry, I'm not sure what you want me to do there", None
+            )
+        raw = previous["recognition"]
+        slots = {k: v for k, v in raw["slots"].items() if k not in ("area", "floor", "refers")}
+        texts = {k: v for k, v in raw.get("slot_texts", {}).items() if k not in ("area", "floor")}
+        for key in ("area", "floor"):
+            if key in recognition.slots:
+                slots[key] = recognition.slots[key]
+                texts[key] = recognition.slot_texts.get(key, str(recognition.slots[key]))
+        if "name" in slots and raw.get("context", {}).get("domain"):
+            context = dict(raw["context"])
+        else:
+            context = {}
+        turn.recognition = Recognition(
+            intent=raw["intent"],
+            slots=slots,
+            text=turn.text,
+            response_key=raw.get("response_key"),
+            slot_texts=texts,
+            context=context,
+            source=recognition.source,
+            confidence=recognition.confidence,
+        )
+        if pending is not None:
+            self.store.set("pending", None)
+        return self._run_plan(turn, self.backend.home())
+
     def _select_without_question(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
         return self._finish(turn, None, (), NOT_UNDERSTOOD, None)
 
@@ -456,6 +500,16 @@ class Conversation:
             self.store.set("pending", None)
             return None
         return pending
+
+    def _previous(self) -> dict[str, Any] | None:
+        """The last command's devices and meaning, while the conversation is still fresh."""
+        previous = self.store.get("context")
+        if previous is None:
+            return None
+        if self._clock() - float(previous.get("created", 0)) > self.config.context_timeout_s:
+            self.store.set("context", None)
+            return None
+        return previous
 
     def _elapsed(self, turn: _Turn) -> float:
         return (time.perf_counter() - turn.started) * 1000
@@ -506,29 +560,8 @@ _META: dict[str, Callable[[Conversation, _Turn, dict[str, Any] | None], TurnResu
     "HassNevermind": Conversation._deny,
     "HearthUndo": Conversation._undo,
     "HearthSelect": Conversation._select_without_question,
+    "HearthFollowUpArea": Conversation._follow_up_place,
 }
-
-
-_DONE = {
-    ActionKind.UNLOCK: "Unlocked",
-    ActionKind.LOCK: "Locked",
-    ActionKind.OPEN: "Opening",
-    ActionKind.CLOSE: "Closing",
-    ActionKind.SET_POSITION: "Moving",
-    ActionKind.TOGGLE: "Toggled",
-    ActionKind.TURN_ON: "Turned on",
-    ActionKind.TURN_OFF: "Turned off",
-}
-
-
-def _done(actions: Sequence[Action], home: Home) -> str:
-    """A reply for confirmed actions, whose template reply could not be rendered in advance."""
-    parts = [
-        f"{_DONE.get(a.action, 'Done:')} the {home.devices[a.device].name}"
-        for a in actions
-        if a.device in home.devices
-    ]
-    return _join(parts) or "Done"
 
 
 def _known_name(spoken: str, home: Home) -> str | None:
@@ -542,12 +575,6 @@ def _known_name(spoken: str, home: Home) -> str | None:
 
 def _source(turn: _Turn) -> str | None:
     return turn.recognition.source if turn.recognition else None
-
-
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _which_question(devices: Sequence[Device], home: Home) -> str:
