@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from assistant import config as config_module
+from assistant import privacy as privacy_cli
 from assistant.config import ConfigError
 from assistant.conversation import MAX_TEXT_CHARS, TurnResult
 from assistant.events import DeviceChanged, EventType
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--home", help="home file (YAML); uses a fresh temporary home")
 
     models_cli.add_subcommands(sub)
+    privacy_cli.add_subcommand(sub)
 
     cfg = sub.add_parser("config", help="show or change settings")
     cfg.add_argument("--config", help="config file (default: the user config dir)")
@@ -92,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "config": cmd_config,
         "gui": cmd_gui,
         "models": lambda a: models_cli.run(a, config_module.cache_dir()),
+        "privacy": privacy_cli.run,
     }
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or [])])

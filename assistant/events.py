@@ -29,7 +29,12 @@ class EventType(StrEnum):
     CONFIRMATION = "confirmation"
     DEVICE_CHANGED = "device-changed"
     TURN_COMPLETED = "turn-completed"
+    CLOUD_REQUEST = "cloud-request"
     ERROR = "error"
+    WAKE_DETECTED = "wake-detected"
+    AUDIO_LEVEL = "audio-level"
+    UTTERANCE_TIMINGS = "utterance-timings"
+    CANCELLED = "cancelled"
 
 
 class Stage(StrEnum):
@@ -173,6 +178,20 @@ class TurnCompleted(Event):
 
 
 @dataclass(frozen=True)
+class CloudRequest(Event):
+    """A request left for the cloud service (one per attempt, as in the egress log).
+
+    The privacy view refreshes on it, so the user sees what left while it happens.
+    """
+
+    type: ClassVar[EventType] = EventType.CLOUD_REQUEST
+    host: str
+    bytes_sent: int
+    result: str
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
 class ErrorEvent(Event):
     """A stage failed; ``code`` is stable for programs, ``message`` is for people."""
 
@@ -180,6 +199,63 @@ class ErrorEvent(Event):
     stage: Stage
     code: str
     message: str
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class WakeDetected(Event):
+    """The wake word was heard (``at_s``: pipeline clock); listening for a command begins."""
+
+    type: ClassVar[EventType] = EventType.WAKE_DETECTED
+    word: str
+    probability: float
+    at_s: float
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class AudioLevel(Event):
+    """Microphone level about ten times a second, for the UI's meter and progress line.
+
+    ``level`` is 0-1 on a dB scale (-60 dBFS → 0, 0 dBFS → 1); ``speech`` is the VAD's verdict
+    while listening for a command (always False while waiting for the wake word).
+    """
+
+    type: ClassVar[EventType] = EventType.AUDIO_LEVEL
+    level: float
+    speech: bool = False
+    state: PipelineState = PipelineState.IDLE
+
+
+@dataclass(frozen=True)
+class UtteranceTimings(Event):
+    """How long the user waited for one spoken command, as ARCHITECTURE.md measures it.
+
+    Times are on the pipeline clock in seconds. ``latency_ms`` runs from ``speech_end_s`` (the
+    end of the last audio frame the VAD called speech) to ``action_s`` (the action executed, or
+    the reply ready when nothing was executed). ``early`` is True when the command was acted on
+    from a partial transcript before the end-of-speech silence ran out.
+    """
+
+    type: ClassVar[EventType] = EventType.UTTERANCE_TIMINGS
+    speech_end_s: float
+    decided_s: float
+    action_s: float
+    latency_ms: float
+    early: bool
+    ended_by: str
+    stages_ms: dict[str, float] = field(default_factory=dict)
+    text: str = ""
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class Cancelled(Event):
+    """The user cancelled (``reason``: "api", "spoken" or "timeout") and the pipeline is idle."""
+
+    type: ClassVar[EventType] = EventType.CANCELLED
+    reason: str
+    state: PipelineState
     utterance_id: str = ""
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant import config as config_module
-from assistant.config import Config
-from assistant.conversation import Conversation
+from assistant.config import Config, ConfigError
+from assistant.conversation import Conversation, Fallback
 from assistant.events import EventBus
 from assistant.home.backend import Backend, BackendError
 from assistant.home.loader import load_home
@@ -41,6 +41,9 @@ class Runtime:
     _cleanup: list[Path] = field(default_factory=list)
 
     def close(self) -> None:
+        close_fallback = getattr(self.conversation.fallback, "close", None)
+        if close_fallback is not None:
+            close_fallback()
         self.backend.close()
         self.conversation.store.close()
         for path in self._cleanup:
@@ -74,6 +77,11 @@ def build_runtime(
     if room and home.find_area(room) is None:
         backend.close()
         raise BackendError(f"'this room' is set to {room!r}, but the home has no such area")
+    try:
+        fallback = cloud_fallback(config, bus)
+    except ConfigError:
+        backend.close()
+        raise
     conversation = Conversation(
         backend,
         intent_engine(config.speech.language),
@@ -81,5 +89,22 @@ def build_runtime(
         this_room=room,
         bus=bus,
         store=store,
+        fallback=fallback,
     )
     return Runtime(config, backend, conversation, bus, conversation.engine, cleanup)
+
+
+def cloud_fallback(config: Config, bus: EventBus) -> Fallback | None:
+    """Cloud help, only when the user turned it on: with it off, no cloud code is even imported."""
+    if not config.cloud.enabled:
+        return None
+    try:
+        from assistant import api_key, cloud, egress
+    except ImportError as err:
+        raise ConfigError(
+            f"cloud help is on, but {err.name or 'a package'} is missing: "
+            "pip install 'hearth[cloud]' (or turn it off: hearth config set cloud.enabled false)"
+        ) from None
+    key = api_key.default_store(config_module.config_path()).get().value
+    log = egress.open_log(config_module.data_dir())
+    return cloud.from_config(config.cloud, log, key, bus)

@@ -22,6 +22,9 @@ from assistant.home.simulated import SimulatedBackend
 from assistant.session import SessionStore
 from intents.engine import IntentEngine
 
+# Every test runs under the socket audit: reaching a non-loopback address fails the test.
+pytest_plugins = ["tests.socket_audit"]
+
 # A fixed "now" for time and date answers: Tuesday, 5 March 2024, 14:30.
 FIXED_NOW = dt.datetime(2024, 3, 5, 14, 30)
 

@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --screenshot: commands to run first (repeatable)",
     )
     parser.add_argument(
+        "--privacy",
+        action="store_true",
+        help="with --screenshot: open the privacy view and save a picture of it instead",
+    )
+    parser.add_argument(
         "--delay", type=float, default=2.0, help="with --screenshot: seconds to wait (default 2)"
     )
     parser.add_argument(
@@ -63,10 +68,16 @@ class ScreenshotScript(QObject):
     """Runs the given commands one after another, waits, saves the window as PNG and quits."""
 
     def __init__(
-        self, window: MainWindow, path: Path, commands: Sequence[str], delay_s: float
+        self,
+        window: MainWindow,
+        path: Path,
+        commands: Sequence[str],
+        delay_s: float,
+        privacy: bool = False,
     ) -> None:
         super().__init__(window)
         self.window = window
+        self.privacy = privacy
         self.path = path
         self.commands = list(commands)
         self.delay_ms = int(delay_s * 1000)
@@ -82,11 +93,15 @@ class ScreenshotScript(QObject):
             self._later()
 
     def _later(self, _message: str = "") -> None:
+        if self.privacy:
+            self.window.show_privacy()
         QTimer.singleShot(self.delay_ms, self._save)
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.window.grab().save(str(self.path)):
+        dialog = self.window.privacy_dialog if self.privacy else None
+        target = dialog if dialog is not None else self.window
+        if not target.grab().save(str(self.path)):
             _LOGGER.error("could not save the screenshot to %s", self.path)
         self.window.close()
 
@@ -106,7 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot:
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))
-        ScreenshotScript(window, Path(args.screenshot), args.command, args.delay)
+        ScreenshotScript(
+            window, Path(args.screenshot), args.command, args.delay, privacy=args.privacy
+        )
     window.show()
     if problem:
         bridge.runtime_ready.connect(lambda _rt: window.reply.setText(problem))

@@ -24,14 +24,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant import config as config_module
+from assistant.config import CloudConfig
 from assistant.conversation import TurnResult
-from assistant.events import DeviceChanged, ErrorEvent, PipelineState, PipelineStateChanged
+from assistant.egress import EGRESS_FILE
+from assistant.events import (
+    DeviceChanged,
+    ErrorEvent,
+    Event,
+    EventType,
+    PipelineState,
+    PipelineStateChanged,
+)
 from assistant.home.model import Home
 from assistant.runtime import Runtime
 from ui.bridge import EngineBridge
 from ui.history_view import HistoryView
 from ui.home_view import HomeView
 from ui.intent_card import IntentCard
+from ui.privacy_view import PrivacyDialog
 from ui.status import AssistantState, StateIndicator
 from ui.style import STYLESHEET
 
@@ -79,6 +90,10 @@ class MainWindow(QMainWindow):
         self.footer.setObjectName("secondary")
         self.footer.setWordWrap(True)
         self._footer_base = ""
+        self.privacy_button = QPushButton("Privacy…")
+        self.privacy_button.setAccessibleName("Privacy: what Hearth has sent")
+        self.privacy_button.setToolTip("See and clear everything cloud help has sent")
+        self.privacy_dialog: PrivacyDialog | None = None
 
         self._build_layout()
         self._connect()
@@ -130,7 +145,10 @@ class MainWindow(QMainWindow):
         history_title.setObjectName("panelTitle")
         column.addWidget(history_title)
         column.addWidget(self.history, 1)
-        column.addWidget(self.footer)
+        footer_row = QHBoxLayout()
+        footer_row.addWidget(self.footer, 1)
+        footer_row.addWidget(self.privacy_button)
+        column.addLayout(footer_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -150,6 +168,8 @@ class MainWindow(QMainWindow):
         self.intent_card.deny_clicked.connect(lambda: self._answer("no"))
         self.intent_card.undo_clicked.connect(lambda: self.send_text("undo"))
         self.home_view.action_requested.connect(self._run_actions)
+        self.privacy_button.clicked.connect(self.show_privacy)
+        bridge.event_received.connect(self._on_event)
         bridge.runtime_ready.connect(self._on_ready)
         bridge.runtime_failed.connect(self._on_load_failed)
         bridge.home_loaded.connect(self._on_home)
@@ -180,6 +200,27 @@ class MainWindow(QMainWindow):
 
     def _run_actions(self, actions: Any) -> None:
         self.bridge.run_actions(tuple(actions))
+
+    def show_privacy(self) -> PrivacyDialog:
+        """Open (or raise) the privacy view; it stays open and updates as requests leave."""
+        if self.privacy_dialog is None:
+            runtime = self.bridge.runtime
+            cloud = runtime.config.cloud if runtime is not None else CloudConfig()
+            path = config_module.data_dir() / EGRESS_FILE
+            self.privacy_dialog = PrivacyDialog(path, cloud, self)
+            self.privacy_dialog.finished.connect(self._privacy_closed)
+        self.privacy_dialog.show()
+        self.privacy_dialog.raise_()
+        return self.privacy_dialog
+
+    def _privacy_closed(self) -> None:
+        if self.privacy_dialog is not None:
+            self.privacy_dialog.deleteLater()
+            self.privacy_dialog = None
+
+    def _on_event(self, event: Event) -> None:
+        if event.type is EventType.CLOUD_REQUEST and self.privacy_dialog is not None:
+            self.privacy_dialog.refresh()
 
     def _focus_command(self) -> None:
         self.command.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -248,5 +289,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window stops the engine's threads and closes its databases."""
+        if self.privacy_dialog is not None:
+            self.privacy_dialog.close()
         self.bridge.shutdown()
         super().closeEvent(event)
