@@ -2,13 +2,14 @@
 
 Audio is streamed through Silero VAD and the end-pointer exactly as microphone audio would be;
 the first utterance is cut out (with a little audio before the detected start, since VAD fires
-after the first phoneme) and handed to the engine. Times are measured in audio seconds from the
+after the first phoneme, and a little after the last speech) and handed to the engine. Times are measured in audio seconds from the
 start of the file, so ``endpoint_s - speech_end_s`` is the silence the user waited for.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,10 @@ MAX_FILE_S = 120.0
 
 PRE_ROLL_S = 0.3
 """Audio kept before the detected start of speech (VAD fires a little after the onset)."""
+
+POST_ROLL_S = 0.3
+"""Audio kept after the last speech chunk; the rest of the end-of-speech silence is not decoded
+(it only costs decoder steps and invites Whisper to hallucinate in silence)."""
 
 
 @dataclass(frozen=True)
@@ -99,13 +104,14 @@ def transcribe_audio(
 
 
 def transcribe_frames(
-    frames: MemorySource | FileSource,
+    frames: Iterable[np.ndarray],
     engine: SpeechEngine,
     vad_config: VadConfig | None = None,
     hint: VocabularyHint | None = None,
     *,
     vad: SpeechDetector | None = None,
 ) -> UtteranceResult:
+    """The first utterance of any 16 kHz int16 frame stream (a source, or a list of arrays)."""
     detector = vad or SileroVad()
     detector.reset()
     endpointer = Endpointer(EndpointConfig.from_vad_config(vad_config or VadConfig()))
@@ -137,7 +143,8 @@ def transcribe_frames(
         )
     audio = np.concatenate(kept)
     first = max(0, int((end.speech_start_s - PRE_ROLL_S) * SAMPLE_RATE))
-    last = min(len(audio), int(end.at_s * SAMPLE_RATE))
+    stop_s = end.at_s if end.speech_end_s is None else min(end.at_s, end.speech_end_s + POST_ROLL_S)
+    last = min(len(audio), int(stop_s * SAMPLE_RATE))
     started = time.perf_counter()
     result = engine.transcribe(audio[first:last], hint)
     timings["asr"] = 1000.0 * (time.perf_counter() - started)

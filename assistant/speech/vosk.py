@@ -1,8 +1,9 @@
 """Vosk (Kaldi) engine: a model directory from the model store, free-form or grammar-limited.
 
 Vosk streams natively, so this engine also gives partial transcripts. Given a vocabulary hint,
-recognition is limited to the hint's example sentences (Vosk's runtime grammar), which is how a
-small Vosk model becomes reliable on a home's commands.
+recognition is limited to the words of the hint's example sentences (Vosk's runtime grammar),
+which is how a small Vosk model becomes usable on a home's commands; an answer that is not one
+of the sentences has its confidence scaled below 0.5.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ class VoskEngine:
         args = (self._model, float(SAMPLE_RATE)) + ((grammar,) if grammar else ())
         recognizer = self._vosk.KaldiRecognizer(*args)
         recognizer.SetWords(True)
-        return VoskStream(recognizer)
+        phrases = frozenset(json.loads(grammar)) if grammar else None
+        return VoskStream(recognizer, phrases)
 
     def transcribe(self, audio: np.ndarray, hint: VocabularyHint | None = None) -> TranscriptResult:
         samples = check_audio(audio)
@@ -109,8 +111,9 @@ class VoskEngine:
 class VoskStream:
     """One utterance fed frame by frame; partials come from Kaldi's online decoder."""
 
-    def __init__(self, recognizer: Any) -> None:
+    def __init__(self, recognizer: Any, phrases: frozenset[str] | None = None) -> None:
         self._recognizer = recognizer
+        self._phrases = phrases
         self._finals: list[dict[str, Any]] = []
         self._partial = ""
         self._samples = 0
@@ -139,6 +142,10 @@ class VoskStream:
         ]
         text = " ".join(word["word"] for word in words)
         confidence = float(np.mean([word.get("conf", 0.0) for word in words])) if words else 0.0
+        if self._phrases is not None and text not in self._phrases:
+            # Vosk's grammar is a word loop over the phrases' words, so it can return a mix of
+            # two phrases; scaling by 0.49 puts such answers below 0.5 for the fallback.
+            confidence *= 0.49
         return TranscriptResult(
             text=text,
             confidence=confidence,

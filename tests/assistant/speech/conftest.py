@@ -1,0 +1,61 @@
+"""Session fixtures: synthesize the command set once, load each engine once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.speech.base import VocabularyHint
+from assistant.speech.faster_whisper import FasterWhisperEngine
+from assistant.speech.grammar import GrammarEngine
+from tests.assistant.speech.synth import (
+    COMMANDS,
+    SLOTS,
+    TEMPLATES,
+    VOICES,
+    Command,
+    require_espeak,
+    speak,
+    trim_silence,
+)
+
+
+@pytest.fixture(scope="session")
+def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    try:
+        require_espeak()
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    return tmp_path_factory.mktemp("speech")
+
+
+@pytest.fixture(scope="session")
+def spoken(speech_dir: Path) -> list[tuple[Command, str, np.ndarray]]:
+    """Every command in every voice, trimmed so the clip ends on the last spoken sample."""
+    return [
+        (command, voice, trim_silence(speak(command.text, voice, speech_dir)))
+        for command in COMMANDS
+        for voice in VOICES
+    ]
+
+
+@pytest.fixture(scope="session")
+def home_hint() -> VocabularyHint:
+    return VocabularyHint(sentences=TEMPLATES, slots=SLOTS)
+
+
+@pytest.fixture(scope="session")
+def whisper() -> Iterator[FasterWhisperEngine]:
+    engine = FasterWhisperEngine()
+    engine.load()
+    yield engine
+
+
+@pytest.fixture(scope="session")
+def grammar_engine() -> GrammarEngine:
+    engine = GrammarEngine(TEMPLATES, SLOTS)
+    engine.load()
+    return engine
