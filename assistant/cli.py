@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -56,6 +57,33 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--json", action="store_true", help="one JSON object per command")
     parse.add_argument("--area", help="the room you are in ('this room')")
 
+    listen = sub.add_parser(
+        "listen", help="voice commands: the microphone with the wake word, or a recording"
+    )
+    _add_common(listen)
+    listen.add_argument("--wav", metavar="FILE", help="a recorded command (WAV/FLAC, any format)")
+    listen.add_argument(
+        "--stream",
+        action="store_true",
+        help="with --wav: play a long recording through the live pipeline (wake word needed)",
+    )
+    listen.add_argument(
+        "--speed",
+        type=float,
+        default=0.0,
+        help="with --stream: times real time (0: as fast as possible)",
+    )
+    listen.add_argument("--json", action="store_true", help="JSON output")
+    listen.add_argument("--engine", help="speech engine (default: from the config)")
+    listen.add_argument("--device", help="microphone name or index (default: the system's)")
+    listen.add_argument("--area", help="the room you are in ('this room')")
+
+    history = sub.add_parser("history", help="what Hearth heard and did, newest first")
+    history.add_argument("--config", help="config file (default: the user config dir)")
+    history.add_argument("-n", type=int, default=20, help="how many entries (default 20)")
+    history.add_argument("--json", action="store_true", help="one JSON object per entry")
+    history.add_argument("--clear", action="store_true", help="delete the whole history")
+
     devices = sub.add_parser("devices", help="list areas, devices and their state")
     _add_common(devices)
 
@@ -93,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         "shell": cmd_shell,
         "config": cmd_config,
         "gui": cmd_gui,
+        "listen": cmd_listen,
+        "history": cmd_history,
         "models": lambda a: models_cli.run(a, config_module.cache_dir()),
         "privacy": privacy_cli.run,
     }
@@ -193,6 +223,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     try:
         changes: list[DeviceChanged] = []
         runtime.bus.subscribe(lambda e: changes.append(e), [EventType.DEVICE_CHANGED])  # type: ignore[arg-type]
+        runtime.conversation.warm_up()  # so the first command's timings show a warm engine
         for _number, text in commands:
             changes.clear()
             result = runtime.conversation.handle(text)
@@ -218,6 +249,38 @@ def format_result(result: TurnResult, changes: list[DeviceChanged], home: Home) 
     if result.confirmation_required:
         lines.append("  (say or type 'yes' to confirm, 'no' to cancel)")
     return "\n".join(lines)
+
+
+# -- listen, history ------------------------------------------------------------------------------
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    if args.stream and not args.wav:
+        raise InputError("--stream plays a recording: give it with --wav FILE")
+    # Imported here: the speech stack (onnxruntime, CTranslate2) is only loaded when listening.
+    from assistant import listen, wav_command
+    from assistant.audio import AudioError
+    from assistant.speech import SpeechError
+
+    runtime = _runtime(args)
+    try:
+        if args.wav and not args.stream:
+            return wav_command.listen_wav_once(args, runtime)
+        if args.engine:
+            runtime.config = replace(
+                runtime.config, speech=replace(runtime.config.speech, engine=args.engine, model="")
+            )
+        return listen.run_listen(args, runtime)
+    except (wav_command.WavCommandError, AudioError, SpeechError) as err:
+        raise InputError(str(err)) from None
+    finally:
+        runtime.close()
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from assistant import listen
+
+    return listen.run_history(args)
 
 
 # -- devices ------------------------------------------------------------------------------------

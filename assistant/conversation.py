@@ -34,7 +34,7 @@ from assistant.home.model import Device, Home
 from assistant.home.vocab import vocabulary_from_home
 from assistant.session import SessionStore
 from intents.engine import IntentEngine, Recognition
-from intents.fuzzy import repair
+from intents.fuzzy import merged_pairs, name_phrases, repair, sentences
 from intents.vocabulary import Vocabulary, words_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -229,18 +229,27 @@ class Conversation:
         return None
 
     def _recognize(self, text: str, home: Home) -> Recognition | None:
+        """Exact match first; then repairs of what speech engines and typing get wrong."""
         vocabulary = self.vocabulary(home)
         context = self._context(home)
         recognition = self.engine.recognize(text, vocabulary, context)
         if recognition is not None:
             return recognition
-        fixed = repair(text, vocabulary.words | self.engine.template_words())
-        if fixed is None:
-            return None
-        recognition = self.engine.recognize(fixed.text, vocabulary, context)
-        if recognition is None:
-            return None
-        return replace(recognition, source="fuzzy", confidence=fixed.score, text=text)
+        for part in sentences(text):
+            recognition = self.engine.recognize(part, vocabulary, context)
+            if recognition is not None:
+                return replace(recognition, source="fuzzy", text=text)
+        known = vocabulary.words | self.engine.template_words()
+        single = repair(text, known)
+        base = single.text if single else text
+        candidates = [single] if single is not None else []
+        candidates += merged_pairs(base, known)
+        candidates += name_phrases(base, vocabulary.phrases)
+        for fixed in candidates:
+            recognition = self.engine.recognize(fixed.text, vocabulary, context)
+            if recognition is not None:
+                return replace(recognition, source="fuzzy", confidence=fixed.score, text=text)
+        return None
 
     def _explain(self, text: str, home: Home) -> str:
         unknown = self.engine.unknown_target(text, self.vocabulary(home), self._context(home))

@@ -62,7 +62,9 @@ SUPPORTED_INTENTS = frozenset(
 
 
 # Replies to a question of ours; they never name a device the home lacks.
-_ANSWER_INTENTS = frozenset({"HearthSelect", "HearthConfirm", "HearthDeny"})
+_ANSWER_INTENTS = frozenset({"HearthSelect", "HearthConfirm", "HearthDeny", "HearthFollowUpArea"})
+# An "unknown name" longer than this is a sentence we did not understand, not a name.
+MAX_UNKNOWN_WORDS = 4
 
 
 class IntentLoadError(RuntimeError):
@@ -192,7 +194,11 @@ class IntentEngine:
                 entity = unmatched.get(slot)
                 if isinstance(entity, UnmatchedTextEntity) and len(unmatched) == 1:
                     value = " ".join(entity.text.split()).strip(" .,!?")
-                    if value and value.casefold() != cleaned.casefold().strip(" .,!?"):
+                    if (
+                        value
+                        and value.casefold() != cleaned.casefold().strip(" .,!?")
+                        and len(value.split()) <= MAX_UNKNOWN_WORDS
+                    ):
                         return slot, value
         return None
 

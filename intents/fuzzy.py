@@ -7,6 +7,9 @@ matches count, so out-of-scope sentences stay out of scope.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -62,3 +65,75 @@ def repair(text: str, known_words: frozenset[str]) -> Repair | None:
     if not replaced:
         return None
     return Repair(" ".join(out), weakest / 100.0, tuple(replaced))
+
+
+def merged_pairs(text: str, known_words: frozenset[str], limit: int = 5) -> list[Repair]:
+    """Texts with one pair of neighbouring words read as one known word.
+
+    Speech engines split words ("un lock" and even "and lock" for "unlock", "bed room"): the
+    pair, written together, is then a small edit away from a word the home or templates know.
+    """
+    words = words_of(text)
+    choices = sorted(known_words)
+    repairs: list[Repair] = []
+    for index in range(len(words) - 1):
+        joined = words[index] + words[index + 1]
+        if len(joined) < MIN_WORD_LENGTH:
+            continue
+        if joined in known_words:
+            choice, distance = joined, 0.0
+        else:
+            found = process.extractOne(
+                joined, choices, scorer=OSA.distance, score_cutoff=max_edits(joined)
+            )
+            if found is None:
+                continue
+            choice, distance, _ = found
+        fixed = [*words[:index], choice, *words[index + 2 :]]
+        pair = f"{words[index]} {words[index + 1]}"
+        score = 1 - distance / max(len(joined), len(choice))
+        repairs.append(Repair(" ".join(fixed), score, ((pair, choice),)))
+        if len(repairs) >= limit:
+            break
+    return repairs
+
+
+def name_phrases(text: str, phrases: Iterable[str], limit: int = 5) -> list[Repair]:
+    """Texts with a span of one to three words replaced by the home name it sounds like.
+
+    Whisper hears "night light" as "light light" and "back door" as "mac door": spelled without
+    spaces, the span is a small edit away from a device or room name of this home.
+    """
+    words = words_of(text)
+    spaced = {" ".join(words_of(p)) for p in phrases}
+    targets = {s.replace(" ", ""): s for s in spaced if s}
+    choices = sorted(targets)
+    repairs: list[Repair] = []
+    for size in (3, 2, 1):
+        for index in range(len(words) - size + 1):
+            span = " ".join(words[index : index + size])
+            joined = span.replace(" ", "")
+            if span in spaced or len(joined) < MIN_WORD_LENGTH + 2:
+                continue
+            found = process.extractOne(
+                joined, choices, scorer=OSA.distance, score_cutoff=max_edits(joined)
+            )
+            if found is None:
+                continue
+            target = targets[found[0]]
+            fixed = [*words[:index], target, *words[index + size :]]
+            score = 1 - found[1] / max(len(joined), len(found[0]))
+            repairs.append(Repair(" ".join(fixed), score, ((span, target),)))
+            if len(repairs) >= limit:
+                return repairs
+    return repairs
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a transcript, most repeated first (Whisper sometimes says it thrice)."""
+    parts = [p.strip() for p in re.split(r"[.!?;]+(?:\s+|$)", text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    counts = Counter(" ".join(words_of(p)) for p in parts)
+    unique = list(dict.fromkeys(parts))
+    return sorted(unique, key=lambda p: -counts[" ".join(words_of(p))])

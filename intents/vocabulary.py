@@ -72,6 +72,15 @@ class Vocabulary:
         return frozenset(found)
 
     @cached_property
+    def phrases(self) -> tuple[str, ...]:
+        """Every name and alias of a device, area or floor (for repairing misheard names)."""
+        return tuple(
+            dict.fromkeys(
+                n for item in (*self.entities, *self.areas, *self.floors) for n in item.names
+            )
+        )
+
+    @cached_property
     def domains(self) -> frozenset[str]:
         return frozenset(e.domain for e in self.entities)
 

@@ -71,3 +71,33 @@ def test_a_swap_prefers_the_anagram_over_another_one_edit_word() -> None:
     assert fixed is not None
     assert fixed.text == "turn on the lamp"
     assert ("tunr", "turn") in fixed.replaced
+
+
+def test_split_words_are_joined() -> None:
+    from intents.fuzzy import merged_pairs
+
+    known = KNOWN | {"unlock", "bedroom", "door", "front"}
+    texts = [r.text for r in merged_pairs("and lock the front door", known)]
+    assert "unlock the front door" in texts
+    texts = [r.text for r in merged_pairs("turn on the bed room lights", known)]
+    assert "turn on the bedroom lights" in texts
+    assert merged_pairs("what is the capital of france", known) == []
+
+
+def test_misheard_names_are_replaced_by_the_name_they_sound_like() -> None:
+    from intents.fuzzy import name_phrases
+
+    names = ("Night Light", "Back Door", "Movie Night", "Kitchen")
+    assert "turn on the night light" in [
+        r.text for r in name_phrases("turn on the light light", names)
+    ]
+    assert "lock the back door" in [r.text for r in name_phrases("lock the Mac door", names)]
+    assert name_phrases("what is the capital of france", names) == []
+
+
+def test_repeated_sentences_put_the_most_repeated_first() -> None:
+    from intents.fuzzy import sentences
+
+    text = "open the lines in the office. Open the blinds in the office. Open the blinds in the office."
+    assert sentences(text)[0] == "Open the blinds in the office"
+    assert sentences("turn on the lights") == []
