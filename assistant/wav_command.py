@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from assistant.audio import AudioError
-from assistant.listen import home_hint
+from assistant.speech.hint import home_hint
 from assistant.runtime import Runtime
 from assistant.speech import SpeechError, get_engine
 from assistant.speech.transcribe import transcribe_file
