@@ -14,9 +14,9 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from assistant.audio import AudioError
-from assistant.speech.hint import home_hint
 from assistant.runtime import Runtime
 from assistant.speech import SpeechError, get_engine
+from assistant.speech.hint import home_hint
 from assistant.speech.transcribe import transcribe_file
 
 NO_SPEECH_REPLY = "I didn't hear a command in that recording"

@@ -20,9 +20,9 @@ from assistant.config import VadConfig
 from assistant.conversation import Conversation
 from assistant.home.model import Home
 from assistant.home.simulated import SimulatedBackend
-from assistant.speech.hint import home_hint
 from assistant.session import SessionStore
 from assistant.speech.faster_whisper import FasterWhisperEngine
+from assistant.speech.hint import home_hint
 from assistant.speech.transcribe import transcribe_audio
 from intents.engine import IntentEngine
 from tests.assistant.speech.synth import VOICES, pad, speak, trim_silence
