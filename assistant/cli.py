@@ -258,7 +258,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     if args.stream and not args.wav:
         raise InputError("--stream plays a recording: give it with --wav FILE")
     # Imported here: the speech stack (onnxruntime, CTranslate2) is only loaded when listening.
-    from assistant import listen, wav_command
+    from assistant import wav_command
     from assistant.audio import AudioError
     from assistant.speech import SpeechError
 
@@ -266,6 +266,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
     try:
         if args.wav and not args.stream:
             return wav_command.listen_wav_once(args, runtime)
+        from assistant import listen
+
         if args.engine:
             runtime.config = replace(
                 runtime.config, speech=replace(runtime.config.speech, engine=args.engine, model="")
