@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     listen.add_argument("--device", help="microphone name or index (default: the system's)")
     listen.add_argument("--area", help="the room you are in ('this room')")
 
+    ptt = sub.add_parser("ptt", help="push-to-talk for the running app (bind it to a key)")
+    ptt.add_argument("action", choices=("press", "release", "toggle"))
+
     history = sub.add_parser("history", help="what Hearth heard and did, newest first")
     history.add_argument("--config", help="config file (default: the user config dir)")
     history.add_argument("-n", type=int, default=20, help="how many entries (default 20)")
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "gui": cmd_gui,
         "listen": cmd_listen,
         "history": cmd_history,
+        "ptt": cmd_ptt,
         "models": lambda a: models_cli.run(a, config_module.cache_dir()),
         "privacy": privacy_cli.run,
     }
@@ -277,6 +281,14 @@ def cmd_listen(args: argparse.Namespace) -> int:
         raise InputError(str(err)) from None
     finally:
         runtime.close()
+
+
+def cmd_ptt(args: argparse.Namespace) -> int:
+    """Talks to the running desktop app over its local socket (the app owns the microphone)."""
+    if importlib.util.find_spec("PySide6") is None:
+        raise InputError("push-to-talk talks to the desktop app, which needs PySide6")
+    ptt = importlib.import_module("ui.ptt")
+    return int(ptt.main([args.action]))
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -2,8 +2,9 @@
 
 The window paints before the engine exists — building the runtime (loading the home, compiling
 the intent templates, later loading speech models) happens on the bridge's worker while the
-window shows "Loading…". ``--screenshot`` drives the app through a few commands and saves a PNG,
-so the README's pictures come from the real app, not a mock-up.
+window shows "Loading…". ``--screenshot`` drives the app through a few commands and saves a PNG
+of the window or of one dialog (``--privacy``, ``--settings TAB``, ``--first-run``,
+``--shortcuts``), so the README's pictures come from the real app, not a mock-up.
 """
 
 from __future__ import annotations
@@ -15,16 +16,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant import config as config_module
 from assistant.config import Config, ConfigError
 from assistant.conversation import TurnResult
-from assistant.runtime import Runtime, build_runtime
 from ui.bridge import EngineBridge
-from ui.main_window import MainWindow
+from ui.icon import app_icon
+from ui.main_window import AppServices, MainWindow
+from ui.preferences import UiPreferences, default_settings
+from ui.runtime_factory import RuntimeFactory
 
 _LOGGER = logging.getLogger(__name__)
+
+#: Settings tabs by name, for ``--settings TAB`` (their order in the dialog).
+SETTINGS_TABS = ("home", "voice", "cloud", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --screenshot: open the privacy view and save a picture of it instead",
     )
     parser.add_argument(
+        "--settings",
+        nargs="?",
+        const="home",
+        choices=SETTINGS_TABS,
+        help="with --screenshot: open the settings (at this tab) and save a picture of it",
+    )
+    parser.add_argument(
+        "--first-run",
+        action="store_true",
+        help="open the first-run check (with --screenshot: save a picture of it)",
+    )
+    parser.add_argument(
+        "--shortcuts",
+        action="store_true",
+        help="with --screenshot: open the keyboard shortcuts and save a picture of them",
+    )
+    parser.add_argument(
         "--delay", type=float, default=2.0, help="with --screenshot: seconds to wait (default 2)"
     )
     parser.add_argument(
@@ -65,7 +88,11 @@ def load_config(path: str | None) -> tuple[Config, str | None]:
 
 
 class ScreenshotScript(QObject):
-    """Runs the given commands one after another, waits, saves the window as PNG and quits."""
+    """Runs the given commands one after another, waits, saves the window as PNG and quits.
+
+    ``show`` names a dialog to open after the commands and picture instead of the window:
+    "privacy", "settings:TAB", "first-run" or "shortcuts".
+    """
 
     def __init__(
         self,
@@ -73,11 +100,12 @@ class ScreenshotScript(QObject):
         path: Path,
         commands: Sequence[str],
         delay_s: float,
-        privacy: bool = False,
+        show: str = "",
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.privacy = privacy
+        self.show = show
+        self.target: QWidget | None = None
         self.path = path
         self.commands = list(commands)
         self.delay_ms = int(delay_s * 1000)
@@ -93,17 +121,35 @@ class ScreenshotScript(QObject):
             self._later()
 
     def _later(self, _message: str = "") -> None:
-        if self.privacy:
-            self.window.show_privacy()
+        name, _, tab = self.show.partition(":")
+        if name == "privacy":
+            self.target = self.window.show_privacy()
+        elif name == "settings":
+            dialog = self.window.show_settings()
+            dialog.tabs.setCurrentIndex(SETTINGS_TABS.index(tab or "home"))
+            self.target = dialog
+        elif name == "first-run":
+            self.target = self.window.show_first_run()
+        elif name == "shortcuts":
+            self.target = self.window.show_shortcuts()
         QTimer.singleShot(self.delay_ms, self._save)
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        dialog = self.window.privacy_dialog if self.privacy else None
-        target = dialog if dialog is not None else self.window
+        target = self.target if self.target is not None else self.window
         if not target.grab().save(str(self.path)):
             _LOGGER.error("could not save the screenshot to %s", self.path)
-        self.window.close()
+        self.window.quit()
+
+
+def _dialog_to_show(args: argparse.Namespace) -> str:
+    if args.privacy:
+        return "privacy"
+    if args.settings:
+        return f"settings:{args.settings}"
+    if args.first_run:
+        return "first-run"
+    return "shortcuts" if args.shortcuts else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,24 +161,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("Hearth")
     app.setDesktopFileName("hearth")
 
+    app.setWindowIcon(app_icon())
+
     config, problem = load_config(args.config)
+    factory = RuntimeFactory(
+        config, config_module.config_path(args.config), home_file=args.home, room=args.room
+    )
+    preferences = UiPreferences(default_settings())
     bridge = EngineBridge(app)  # owned by Qt, so it is destroyed on the UI thread
-    window = MainWindow(bridge)
+    services = AppServices(preferences=preferences, factory=factory)
+    window = MainWindow(bridge, services=services)
     if args.screenshot:
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))
         ScreenshotScript(
-            window, Path(args.screenshot), args.command, args.delay, privacy=args.privacy
+            window, Path(args.screenshot), args.command, args.delay, show=_dialog_to_show(args)
         )
-    window.show()
+        window.show()
+    else:
+        window.start()
+        if args.first_run or not preferences.first_run_done:
+            # After the first paint, so the main window is there behind it.
+            QTimer.singleShot(0, window.show_first_run)
     if problem:
         bridge.runtime_ready.connect(lambda _rt: window.reply.setText(problem))
 
-    def build() -> Runtime:
-        return build_runtime(config, home_file=args.home, this_room=args.room)
-
     # Start building only once the event loop runs, so the first paint is not delayed.
-    QTimer.singleShot(0, lambda: bridge.load(build))
+    QTimer.singleShot(0, lambda: bridge.load(factory))
     try:
         return int(app.exec())
     finally:

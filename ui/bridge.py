@@ -10,6 +10,7 @@ thread because a conversation is a sequence (a "yes" must run after the question
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from itertools import count
 from typing import Any
@@ -26,6 +27,9 @@ _LOGGER = logging.getLogger(__name__)
 #: How long closing the window waits for a running engine call before giving up (ms).
 SHUTDOWN_WAIT_MS = 5000
 
+#: Set while a bridge job runs on the worker, so events it publishes are known to be ours.
+_in_job = threading.local()
+
 
 class _Job(QRunnable):
     """Runs one engine call on the pool and reports back through the bridge's queued signals."""
@@ -38,6 +42,7 @@ class _Job(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        _in_job.active = True
         try:
             result = self._work()
         except Exception as err:  # any engine failure must reach the user, not kill the thread
@@ -45,6 +50,18 @@ class _Job(QRunnable):
             self._bridge._job_failed.emit(self._job_id, _one_line(err))
         else:
             self._bridge._job_done.emit(self._job_id, result)
+        finally:
+            _in_job.active = False
+
+
+def _build(factory: Callable[[], Runtime]) -> Runtime:
+    runtime = factory()
+    try:
+        runtime.conversation.warm_up()  # the first real command should be fast too
+    except Exception:
+        runtime.close()
+        raise
+    return runtime
 
 
 def _one_line(err: BaseException) -> str:
@@ -67,9 +84,13 @@ class EngineBridge(QObject):
     confirmation_requested = Signal(object)
     device_changed = Signal(object)
     error = Signal(object)
+    #: Every finished turn (TurnCompleted) and whether this bridge started it; voice turns and
+    #: other front ends' turns arrive with False, so the window can show them too.
+    turn_completed = Signal(object, bool)
 
     # Results of calls made through the bridge.
     runtime_ready = Signal(object)  # Runtime
+    runtime_reloading = Signal()  # the old runtime is closed; a new one is being built
     runtime_failed = Signal(str)
     turn_finished = Signal(object)  # TurnResult
     turn_failed = Signal(str)
@@ -77,7 +98,7 @@ class EngineBridge(QObject):
     busy_changed = Signal(bool)
 
     # Internal hops from other threads to this object's thread.
-    _event_posted = Signal(object)
+    _event_posted = Signal(object, bool)
     _job_done = Signal(int, object)
     _job_failed = Signal(int, str)
 
@@ -119,17 +140,31 @@ class EngineBridge(QObject):
 
     def load(self, factory: Callable[[], Runtime]) -> None:
         """Build the runtime on the worker so the window paints while the engine compiles."""
+        self._submit(lambda: _build(factory), self._on_loaded, self.runtime_failed.emit)
 
-        def build() -> Runtime:
-            runtime = factory()
-            try:
-                runtime.conversation.warm_up()  # the first real command should be fast too
-            except Exception:
-                runtime.close()
-                raise
-            return runtime
+    def reload(self, factory: Callable[[], Runtime]) -> bool:
+        """Swap in a runtime built from new settings, on the worker, after queued calls.
 
-        self._submit(build, self._on_loaded, self.runtime_failed.emit)
+        Calls already queued run on the old runtime first (the pool is one thread, in order);
+        from now until ``runtime_ready`` the bridge refuses new calls, so nothing can reach an
+        engine that is being closed. False when the bridge is shut down.
+        """
+        if self._closed:
+            return False
+        old = self._runtime
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._runtime = None
+        self.runtime_reloading.emit()
+
+        def rebuild() -> Runtime:
+            if old is not None:
+                old.close()
+            return _build(factory)
+
+        self._submit(rebuild, self._on_loaded, self.runtime_failed.emit)
+        return True
 
     def attach(self, runtime: Runtime) -> None:
         """Use an already built runtime (tests, or a front end that built it itself)."""
@@ -140,8 +175,12 @@ class EngineBridge(QObject):
             runtime.close()
             return
         self._runtime = runtime
-        self._unsubscribe = runtime.bus.subscribe(self._event_posted.emit)
+        self._unsubscribe = runtime.bus.subscribe(self._post)
         self.runtime_ready.emit(runtime)
+
+    def _post(self, event: Event) -> None:
+        """The bus listener, on the publishing thread: hop to the UI thread, tagged."""
+        self._event_posted.emit(event, bool(getattr(_in_job, "active", False)))
 
     def shutdown(self) -> None:
         """Stop listening, let a running call finish, and close the engine (idempotent)."""
@@ -210,14 +249,16 @@ class EngineBridge(QObject):
 
     # -- UI-thread side of the queued hops ------------------------------------------------------------
 
-    @Slot(object)
-    def _dispatch(self, event: Event) -> None:
+    @Slot(object, bool)
+    def _dispatch(self, event: Event, ours: bool) -> None:
         if self._closed:
             return
         self.event_received.emit(event)
         signal = self._by_type.get(event.type)
         if signal is not None:
             signal.emit(event)
+        if event.type is EventType.TURN_COMPLETED:
+            self.turn_completed.emit(event, ours)
 
     @Slot(int, object)
     def _on_job_done(self, job_id: int, result: Any) -> None:

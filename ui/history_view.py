@@ -144,3 +144,8 @@ class HistoryView(QListWidget):
         self.insertItem(0, item)
         self.setItemWidget(item, entry)
         self.results.insert(0, result)
+
+    def clear_results(self) -> None:
+        """Forget this session's turns (the list only; devices and the engine are untouched)."""
+        self.clear()
+        self.results.clear()

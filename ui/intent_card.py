@@ -37,7 +37,7 @@ _SOURCE_HELP = {
 
 
 def describe_action(action: Action) -> str:
-    """"Set brightness to 40%" — the action in words, with its parameter."""
+    """ "Set brightness to 40%" — the action in words, with its parameter."""
     words = action.action.value.replace("_", " ").replace("media ", "").capitalize()
     for key, value in action.params.items():
         words += f" to {value}{_UNITS.get(key, '')}" if key in _UNITS else f" to {value}"
@@ -149,8 +149,14 @@ class IntentCard(QFrame):
         form.addRow(caption, label)
         return label
 
-    def show_result(self, result: TurnResult, home: Home | None) -> None:
-        """Fill the card from a finished turn (typed, spoken or from a device card)."""
+    def show_result(
+        self, result: TurnResult, home: Home | None, undoable: bool | None = None
+    ) -> None:
+        """Fill the card from a finished turn (typed, spoken or from a device card).
+
+        ``undoable`` overrides the check on ``result.executed`` for turns known only from their
+        TurnCompleted event (a voice turn), which carries the actions but not their results.
+        """
         self.result = result
         self.empty.hide()
         self.details.show()
@@ -163,7 +169,9 @@ class IntentCard(QFrame):
         self._show_source(result.source)
         self.confirm_box.setVisible(result.confirmation_required)
         self.question.setText(result.response if result.confirmation_required else "")
-        if result.intent == "HearthUndo" and result.executed:
+        if undoable is not None:
+            self.undo_button.setEnabled(undoable)
+        elif result.intent == "HearthUndo" and result.executed:
             self.undo_button.setEnabled(False)
         elif any(r.changed for r in result.executed):
             self.undo_button.setEnabled(True)

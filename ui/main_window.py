@@ -8,16 +8,19 @@ voice, typing and clicking behave identically.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -25,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from assistant import config as config_module
-from assistant.config import CloudConfig
+from assistant.audio.microphone import load_sounddevice
+from assistant.config import CloudConfig, Config
 from assistant.conversation import TurnResult
 from assistant.egress import EGRESS_FILE
 from assistant.events import (
@@ -33,18 +37,31 @@ from assistant.events import (
     ErrorEvent,
     Event,
     EventType,
+    IntentRecognized,
     PipelineState,
     PipelineStateChanged,
+    TurnCompleted,
 )
+from assistant.home.commands import Action
 from assistant.home.model import Home
 from assistant.runtime import Runtime
 from ui.bridge import EngineBridge
+from ui.diagnostics import diagnostics_text
+from ui.first_run import FirstRunDialog
 from ui.history_view import HistoryView
 from ui.home_view import HomeView
+from ui.icon import app_icon
 from ui.intent_card import IntentCard
+from ui.level_meter import SoundDeviceLoader
+from ui.preferences import UiPreferences, default_settings
 from ui.privacy_view import PrivacyDialog
+from ui.ptt import PushToTalkServer
+from ui.runtime_factory import RuntimeFactory
+from ui.settings_dialog import SettingsContext, SettingsDialog
+from ui.shortcuts import ShortcutsDialog
 from ui.status import AssistantState, StateIndicator
 from ui.style import STYLESHEET
+from ui.tray import VOICE_UNAVAILABLE, TrayIcon
 
 _PIPELINE_STATES = {
     PipelineState.IDLE: AssistantState.IDLE,
@@ -57,14 +74,77 @@ _PIPELINE_STATES = {
 }
 
 
+#: How long device changes are gathered into one notification (a scene changes many at once).
+NOTIFY_DELAY_MS = 400
+#: How long a transient status message stays in the status bar.
+STATUS_MS = 8000
+VOICE_STATUS = "Voice is not available yet"
+
+
+@dataclass
+class AppServices:
+    """What the window needs from the app besides the bridge; tests pass their own parts."""
+
+    preferences: UiPreferences = field(default_factory=lambda: UiPreferences(default_settings()))
+    load_sounddevice: SoundDeviceLoader = load_sounddevice
+    factory: RuntimeFactory | None = None  # None: settings are saved but no rebuild happens
+    ptt_name: str | None = None  # the push-to-talk socket; None: one per user
+    tray: bool = True
+
+
+def turn_from_event(event: TurnCompleted, confidence: float = 0.0) -> TurnResult:
+    """A TurnResult rebuilt from a TurnCompleted event's JSON, for turns started elsewhere."""
+    data = event.result
+    actions = []
+    for raw in data.get("actions") or ():
+        try:
+            actions.append(Action.from_dict(raw))
+        except (KeyError, ValueError):
+            continue  # an action kind this UI does not know: show the rest
+    return TurnResult(
+        text=str(data.get("text", "")),
+        intent=data.get("intent"),
+        slots=dict(data.get("slots") or {}),
+        actions=tuple(actions),
+        response=str(data.get("response", "")),
+        source=data.get("source"),
+        timings_ms={k: float(v) for k, v in (data.get("timings_ms") or {}).items()},
+        confirmation_required=bool(data.get("confirmation_required", False)),
+        confidence=confidence,
+    )
+
+
 class MainWindow(QMainWindow):
     """Conversation column + home view, driven entirely by an EngineBridge."""
 
-    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+    #: Push-to-talk pressed (True) or released (False), from Space, the tray or ``ui.ptt``.
+    #: The voice pipeline connects here and calls ``set_voice_available(True)``.
+    push_to_talk = Signal(bool)
+    #: The tray's Mute, for the voice pipeline (True: stop listening to the microphone).
+    mute_changed = Signal(bool)
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        parent: QWidget | None = None,
+        services: AppServices | None = None,
+    ) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.services = services or AppServices()
+        self.preferences = self.services.preferences
         self.home: Home | None = None
+        self.voice_available = False
+        self.talking = False
+        self.muted = False
+        self._quitting = False
+        self._confidence: dict[str, float] = {}
+        self._pending_changes: list[str] = []
+        self.settings_dialog: SettingsDialog | None = None
+        self.first_run_dialog: FirstRunDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.setWindowTitle("Hearth")
+        self.setWindowIcon(app_icon())
         self.setStyleSheet(STYLESHEET)
         self.resize(1200, 760)
 
@@ -94,9 +174,40 @@ class MainWindow(QMainWindow):
         self.privacy_button.setAccessibleName("Privacy: what Hearth has sent")
         self.privacy_button.setToolTip("See and clear everything cloud help has sent")
         self.privacy_dialog: PrivacyDialog | None = None
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.setToolTip("Microphone, wake word, speech, home, cloud help (Ctrl+,)")
+        self.voice_label = QLabel(VOICE_STATUS)
+        self.voice_label.setObjectName("secondary")
+        self.voice_label.setAccessibleName("Voice status")
+        self.voice_label.setToolTip(VOICE_UNAVAILABLE)
+        self.copy_button = QPushButton("Copy diagnostics")
+        self.copy_button.setAccessibleName("Copy diagnostics")
+        self.copy_button.setToolTip(
+            "Copy versions, settings (no secrets) and recent timings for a bug report; no audio"
+        )
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setAccessibleName("Clear this session's history")
+        self.clear_button.setToolTip("Clear the list of this session's commands")
+        self._notify_timer = QTimer(self)
+        self._notify_timer.setSingleShot(True)
+        self._notify_timer.setInterval(NOTIFY_DELAY_MS)
+        self._notify_timer.timeout.connect(self._notify_changes)
 
         self._build_layout()
+        self._build_menus()
         self._connect()
+        self.tray = TrayIcon(self) if self.services.tray else None
+        if self.tray is not None:
+            self.tray.show_hide_requested.connect(self.toggle_visible)
+            self.tray.listen_requested.connect(lambda: self.handle_push_to_talk("toggle"))
+            self.tray.mute_toggled.connect(self.set_muted)
+            self.tray.quit_requested.connect(self.quit)
+        self.ptt_server = PushToTalkServer(self.handle_push_to_talk, self.services.ptt_name, self)
+        if not self.ptt_server.listen():
+            self.statusBar().showMessage(
+                f"Push-to-talk shortcut unavailable: {self.ptt_server.problem}", STATUS_MS
+            )
         self.setTabOrder(self.command, self.send_button)
         self.setTabOrder(self.send_button, self.intent_card.no_button)
         self.setTabOrder(self.intent_card.no_button, self.intent_card.yes_button)
@@ -121,6 +232,7 @@ class MainWindow(QMainWindow):
         header.addWidget(title)
         header.addSpacing(16)
         header.addWidget(self.state, 1)
+        header.addWidget(self.voice_label)
         column.addLayout(header)
 
         ask = QHBoxLayout()
@@ -141,12 +253,17 @@ class MainWindow(QMainWindow):
         column.addWidget(reply_panel)
         column.addWidget(self.intent_card)
 
+        history_row = QHBoxLayout()
         history_title = QLabel("This session")
         history_title.setObjectName("panelTitle")
-        column.addWidget(history_title)
+        history_row.addWidget(history_title, 1)
+        history_row.addWidget(self.copy_button)
+        history_row.addWidget(self.clear_button)
+        column.addLayout(history_row)
         column.addWidget(self.history, 1)
         footer_row = QHBoxLayout()
         footer_row.addWidget(self.footer, 1)
+        footer_row.addWidget(self.settings_button)
         footer_row.addWidget(self.privacy_button)
         column.addLayout(footer_row)
 
@@ -160,8 +277,45 @@ class MainWindow(QMainWindow):
         left.setMinimumWidth(340)
         self.setCentralWidget(splitter)
 
+    def _build_menus(self) -> None:
+        def action(menu: Any, text: str, slot: Any, keys: str | QKeySequence = "") -> QAction:
+            item = QAction(text, self)
+            if keys:
+                item.setShortcut(QKeySequence(keys))
+            item.triggered.connect(slot)
+            menu.addAction(item)
+            return item
+
+        bar = self.menuBar()
+        hearth = bar.addMenu("&Hearth")
+        self.settings_action = action(
+            hearth, "&Settings…", self.show_settings, QKeySequence.StandardKey.Preferences
+        )
+        if self.settings_action.shortcut() != QKeySequence("Ctrl+,"):
+            self.settings_action.setShortcuts(
+                [QKeySequence("Ctrl+,"), *self.settings_action.shortcuts()]
+            )
+        action(hearth, "&First-run check…", self.show_first_run)
+        action(hearth, "&Privacy…", self.show_privacy)
+        hearth.addSeparator()
+        self.quit_action = action(hearth, "&Quit", self.quit, "Ctrl+Q")
+        history = bar.addMenu("Hi&story")
+        self.copy_action = action(
+            history, "&Copy diagnostics", self.copy_diagnostics, "Ctrl+Shift+C"
+        )
+        action(history, "C&lear session history", self.clear_history)
+        help_menu = bar.addMenu("H&elp")
+        action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        action(help_menu, "&About Hearth", self._about)
+
     def _connect(self) -> None:
         bridge = self.bridge
+        self.settings_button.clicked.connect(self.show_settings)
+        self.copy_button.clicked.connect(self.copy_diagnostics)
+        self.clear_button.clicked.connect(self.clear_history)
+        bridge.turn_completed.connect(self._on_turn_completed)
+        bridge.intent_recognized.connect(self._on_intent)
+        bridge.runtime_reloading.connect(self._on_reloading)
         self.command.returnPressed.connect(self.send)
         self.send_button.clicked.connect(self.send)
         self.intent_card.confirm_clicked.connect(lambda: self._answer("yes"))
@@ -213,6 +367,225 @@ class MainWindow(QMainWindow):
         self.privacy_dialog.raise_()
         return self.privacy_dialog
 
+    def _settings_context(self) -> SettingsContext:
+        factory = self.services.factory
+        runtime = self.bridge.runtime
+        if factory is not None:
+            config, path = factory.config, factory.config_path
+        else:
+            config = runtime.config if runtime is not None else Config()
+            path = config_module.config_path()
+        areas = tuple(self.home.areas.values()) if self.home is not None else ()
+        return SettingsContext(
+            config=config,
+            config_path=path,
+            load_sounddevice=self.services.load_sounddevice,
+            preferences=self.preferences,
+            areas=areas,
+            session_home=factory.home_file if factory is not None else None,
+        )
+
+    def show_settings(self) -> SettingsDialog:
+        """Open (or raise) the settings; saving applies what it can at once."""
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self._settings_context(), self)
+            self.settings_dialog.saved.connect(self.apply_config)
+            self.settings_dialog.finished.connect(self._settings_closed)
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+        return self.settings_dialog
+
+    def _settings_closed(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+            self.settings_dialog = None
+
+    def apply_config(self, config: Config) -> None:
+        """Use saved settings: rebuild the engine (on the worker) when the home or cloud changed."""
+        factory = self.services.factory
+        rebuild = factory.apply(config) if factory is not None else False
+        if rebuild and factory is not None and self.bridge.reload(factory):
+            self.statusBar().showMessage("Settings saved; applying them…", STATUS_MS)
+        else:
+            voice = (
+                ""
+                if self.voice_available
+                else (
+                    " Microphone, wake word and voice settings take effect when voice is available."
+                )
+            )
+            self.statusBar().showMessage(f"Settings saved.{voice}", STATUS_MS)
+
+    def show_first_run(self) -> FirstRunDialog:
+        """The guided check; non-modal, so the window stays usable behind it."""
+        if self.first_run_dialog is None:
+            factory = self.services.factory
+            runtime = self.bridge.runtime
+            config = (
+                factory.config
+                if factory is not None
+                else (runtime.config if runtime is not None else Config())
+            )
+            dialog = FirstRunDialog(
+                config, self.services.load_sounddevice, self.preferences, parent=self
+            )
+            dialog.microphone_chosen.connect(self._save_microphone)
+            dialog.finished.connect(self._first_run_closed)
+            self.first_run_dialog = dialog
+        self.first_run_dialog.show()
+        self.first_run_dialog.raise_()
+        return self.first_run_dialog
+
+    def _first_run_closed(self) -> None:
+        if self.first_run_dialog is not None:
+            self.first_run_dialog.deleteLater()
+            self.first_run_dialog = None
+
+    def _save_microphone(self, device: str) -> None:
+        factory = self.services.factory
+        if factory is None:
+            return
+        config = replace(factory.config, audio=replace(factory.config.audio, input_device=device))
+        try:
+            config_module.save(config, factory.config_path)
+        except OSError as err:
+            self.statusBar().showMessage(f"The microphone choice was not saved: {err}", STATUS_MS)
+            return
+        self.apply_config(config)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        return self.shortcuts_dialog
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Hearth",
+            "<b>Hearth</b> — a private, offline-first voice assistant for the home.<br>"
+            "Everything runs on this computer unless you turn cloud help on.",
+        )
+
+    def diagnostics(self) -> str:
+        runtime = self.bridge.runtime
+        factory = self.services.factory
+        config = (
+            runtime.config
+            if runtime is not None
+            else (factory.config if factory is not None else None)
+        )
+        return diagnostics_text(config, self.history.results, self.voice_available)
+
+    def copy_diagnostics(self) -> str:
+        """Put the diagnostics on the clipboard (for a bug report) and say what it holds."""
+        text = self.diagnostics()
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage(
+            "Diagnostics copied: versions, settings without secrets, recent timings; no audio.",
+            STATUS_MS,
+        )
+        return text
+
+    def clear_history(self) -> None:
+        self.history.clear_results()
+        self.statusBar().showMessage("This session's history was cleared.", STATUS_MS)
+
+    # -- voice hooks (the pipeline connects to push_to_talk and mute_changed) -------------------------
+
+    def set_voice_available(self, available: bool) -> None:
+        """Called once the voice pipeline runs: enables Listen, Mute, Space and ``ui.ptt``."""
+        self.voice_available = available
+        self.voice_label.setVisible(not available)
+        if self.tray is not None:
+            self.tray.set_voice_available(available)
+
+    def handle_push_to_talk(self, command: str) -> str:
+        """press / release / toggle from Space, the tray or ``python -m ui.ptt``; the answer line."""
+        wanted = {"press": True, "release": False}.get(command, not self.talking)
+        if not self.voice_available:
+            self.statusBar().showMessage(
+                f"Push-to-talk: {VOICE_STATUS.lower()}. Type a command instead.", STATUS_MS
+            )
+            return "unavailable voice is not available yet"
+        if self.muted and wanted:
+            self.statusBar().showMessage("The microphone is muted (tray menu → Mute).", STATUS_MS)
+            return "unavailable the microphone is muted"
+        if wanted != self.talking:
+            self.talking = wanted
+            self.push_to_talk.emit(wanted)
+        return "ok listening" if wanted else "ok stopped"
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = muted
+        if muted and self.talking:
+            self.handle_push_to_talk("release")
+        self.mute_changed.emit(muted)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space held anywhere that does not use Space itself (not while typing) talks."""
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self.handle_push_to_talk("press")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            if self.voice_available:
+                self.handle_push_to_talk("release")
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    # -- window visibility and tray ------------------------------------------------------------------
+
+    @property
+    def hidden(self) -> bool:
+        return not self.isVisible() or self.isMinimized()
+
+    def toggle_visible(self) -> None:
+        if self.hidden:
+            self.showNormal()
+            self.raise_()
+            self.activateWindow()
+        else:
+            self.hide()
+        if self.tray is not None:
+            self.tray.set_window_visible(not self.hidden)
+
+    def start(self) -> None:
+        """Show the window, or only the tray icon when "start minimized" is on."""
+        if self.preferences.start_minimized:
+            if self.tray is not None and self.tray.available:
+                self.tray.set_window_visible(False)
+                return
+            self.showMinimized()
+            return
+        self.show()
+
+    def quit(self) -> None:
+        """Quit from the menu, Ctrl+Q or the tray, even while the window is hidden."""
+        self._quitting = True
+        self.close()
+        app = QApplication.instance()
+        if app is not None and self.tray is not None and self.tray.available:
+            app.quit()
+
+    def _notify(self, message: str) -> None:
+        if self.tray is not None and self.hidden and self.preferences.notifications:
+            self.tray.notify("Hearth", message)
+
+    def _notify_changes(self) -> None:
+        changes, self._pending_changes = self._pending_changes, []
+        if not changes:
+            return
+        if len(changes) > 3:
+            changes = [*changes[:3], f"and {len(changes) - 3} more"]
+        self._notify("; ".join(changes))
+
     def _privacy_closed(self) -> None:
         if self.privacy_dialog is not None:
             self.privacy_dialog.deleteLater()
@@ -227,6 +600,36 @@ class MainWindow(QMainWindow):
         self.command.selectAll()
 
     # -- results -----------------------------------------------------------------------------------------
+
+    def _on_reloading(self) -> None:
+        self.state.set_state(AssistantState.LOADING, "Applying the new settings")
+        self.command.setEnabled(False)
+        self.send_button.setEnabled(False)
+        if self.privacy_dialog is not None:
+            self.privacy_dialog.close()
+
+    def _on_intent(self, event: IntentRecognized) -> None:
+        self._confidence[event.text] = event.confidence
+        if len(self._confidence) > 50:
+            self._confidence.pop(next(iter(self._confidence)))
+
+    def _on_turn_completed(self, event: TurnCompleted, ours: bool) -> None:
+        """Show turns this window did not start (voice, other front ends) like its own."""
+        if ours:
+            return
+        result = turn_from_event(event, self._confidence.pop(event.result.get("text", ""), 0.0))
+        self._pending_changes.clear()  # the reply says it better than a list of devices
+        self._notify_timer.stop()
+        self.reply.setText(result.response)
+        undoable = (
+            bool(result.actions)
+            and not result.confirmation_required
+            and (result.intent != "HearthUndo")
+        )
+        self.intent_card.show_result(result, self.home, undoable=undoable)
+        self.history.add_result(result)
+        if result.response:
+            self._notify(result.response)
 
     def _on_ready(self, runtime: Runtime) -> None:
         self.state.set_state(AssistantState.IDLE)
@@ -284,12 +687,20 @@ class MainWindow(QMainWindow):
         shown = self.home_view.apply_change(event.device_id, event.state, event.attributes)
         if not shown and self.home is not None:
             self.bridge.fetch_home()  # a device we have no card for: the layout changed
+        if self.hidden and self.home is not None and event.device_id in self.home.devices:
+            name = self.home.devices[event.device_id].name
+            self._pending_changes.append(f"{name}: {event.state.replace('_', ' ')}")
+            self._notify_timer.start()
 
     # -- lifecycle -----------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window stops the engine's threads and closes its databases."""
-        if self.privacy_dialog is not None:
-            self.privacy_dialog.close()
+        """Closing the window stops the engine's threads, the microphone tests and the socket."""
+        for dialog in (self.privacy_dialog, self.settings_dialog, self.first_run_dialog):
+            if dialog is not None:
+                dialog.close()
+        self.ptt_server.close()
+        if self.tray is not None:
+            self.tray.hide()
         self.bridge.shutdown()
         super().closeEvent(event)

@@ -7,23 +7,57 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from tests.ui.helpers import LOAD_TIMEOUT_MS, demo_runtime
+from PySide6.QtCore import QSettings
+
+from assistant.config import Config
+from assistant.home.loader import demo_home_path
+from tests.ui.helpers import LOAD_TIMEOUT_MS, FakeSoundDevice, demo_runtime
 from ui.bridge import EngineBridge
-from ui.main_window import MainWindow
+from ui.main_window import AppServices, MainWindow
+from ui.preferences import UiPreferences
+from ui.runtime_factory import RuntimeFactory
 
 
 @pytest.fixture
 def hearth_env(tmp_path, monkeypatch) -> None:
-    """Keep config and state out of the user's real directories."""
+    """Keep config, state and Qt's UI preferences out of the user's real directories."""
     monkeypatch.setenv("HEARTH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HEARTH_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("HEARTH_CACHE_DIR", str(tmp_path / "cache"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
+    )
+
+
+@pytest.fixture
+def sounddevice() -> FakeSoundDevice:
+    return FakeSoundDevice()
+
+
+@pytest.fixture
+def preferences(tmp_path) -> UiPreferences:
+    return UiPreferences(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def services(tmp_path, hearth_env, sounddevice, preferences) -> AppServices:
+    """What the app passes the window, with a fake microphone and a temporary demo home."""
+    factory = RuntimeFactory(Config(), Path(tmp_path / "config.toml"), str(demo_home_path()))
+    return AppServices(
+        preferences=preferences,
+        load_sounddevice=lambda: sounddevice,
+        factory=factory,
+        ptt_name=f"hearth-ptt-test-{uuid.uuid4().hex[:12]}",
+    )
 
 
 def _dispose(bridge: EngineBridge) -> None:
@@ -52,14 +86,16 @@ def bridge(qtbot, hearth_env) -> Iterator[EngineBridge]:
 
 
 @pytest.fixture
-def window_factory(qtbot, hearth_env) -> Iterator[Callable[[], tuple[MainWindow, EngineBridge]]]:
+def window_factory(
+    qtbot, hearth_env, services
+) -> Iterator[Callable[[], tuple[MainWindow, EngineBridge]]]:
     """Windows with their own bridge and no runtime yet (for load and failure tests)."""
     bridges: list[EngineBridge] = []
 
     def make() -> tuple[MainWindow, EngineBridge]:
         bridge = EngineBridge()
         bridges.append(bridge)
-        win = MainWindow(bridge)
+        win = MainWindow(bridge, services=services)
         qtbot.addWidget(win)
         win.show()
         return win, bridge
@@ -74,5 +110,5 @@ def window(qtbot, window_factory) -> MainWindow:
     """The main window with the demo home loaded through the bridge, as the app does it."""
     win, bridge = window_factory()
     with qtbot.waitSignal(bridge.home_loaded, timeout=LOAD_TIMEOUT_MS):
-        bridge.load(demo_runtime)
+        bridge.load(win.services.factory or demo_runtime)
     return win
