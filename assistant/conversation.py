@@ -576,7 +576,13 @@ class Conversation:
             executed=executed,
             confidence=recognition.confidence if recognition else 0.0,
         )
-        self._publish(TurnCompleted(result.to_dict()))
+        self._publish(
+            TurnCompleted(
+                result.to_dict(),
+                confidence=result.confidence,
+                changed=any(r.changed for r in executed),
+            )
+        )
         return result
 
     def _publish(self, event: Any) -> None:

@@ -175,6 +175,8 @@ class TurnCompleted(Event):
     type: ClassVar[EventType] = EventType.TURN_COMPLETED
     result: dict[str, Any]
     utterance_id: str = ""
+    confidence: float = 0.0
+    changed: bool = False  # something in the home changed, so Undo has work to do
 
 
 @dataclass(frozen=True)

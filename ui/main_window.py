@@ -37,7 +37,6 @@ from assistant.events import (
     ErrorEvent,
     Event,
     EventType,
-    IntentRecognized,
     PipelineState,
     PipelineStateChanged,
     TurnCompleted,
@@ -138,7 +137,6 @@ class MainWindow(QMainWindow):
         self.talking = False
         self.muted = False
         self._quitting = False
-        self._confidence: dict[str, float] = {}
         self._pending_changes: list[str] = []
         self.settings_dialog: SettingsDialog | None = None
         self.first_run_dialog: FirstRunDialog | None = None
@@ -314,7 +312,6 @@ class MainWindow(QMainWindow):
         self.copy_button.clicked.connect(self.copy_diagnostics)
         self.clear_button.clicked.connect(self.clear_history)
         bridge.turn_completed.connect(self._on_turn_completed)
-        bridge.intent_recognized.connect(self._on_intent)
         bridge.runtime_reloading.connect(self._on_reloading)
         self.command.returnPressed.connect(self.send)
         self.send_button.clicked.connect(self.send)
@@ -608,24 +605,15 @@ class MainWindow(QMainWindow):
         if self.privacy_dialog is not None:
             self.privacy_dialog.close()
 
-    def _on_intent(self, event: IntentRecognized) -> None:
-        self._confidence[event.text] = event.confidence
-        if len(self._confidence) > 50:
-            self._confidence.pop(next(iter(self._confidence)))
-
     def _on_turn_completed(self, event: TurnCompleted, ours: bool) -> None:
         """Show turns this window did not start (voice, other front ends) like its own."""
         if ours:
             return
-        result = turn_from_event(event, self._confidence.pop(event.result.get("text", ""), 0.0))
+        result = turn_from_event(event, event.confidence)
         self._pending_changes.clear()  # the reply says it better than a list of devices
         self._notify_timer.stop()
         self.reply.setText(result.response)
-        undoable = (
-            bool(result.actions)
-            and not result.confirmation_required
-            and (result.intent != "HearthUndo")
-        )
+        undoable = event.changed and result.intent != "HearthUndo"
         self.intent_card.show_result(result, self.home, undoable=undoable)
         self.history.add_result(result)
         if result.response:
