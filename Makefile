@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Extras installed for the app and for the tests (tests install every optional engine too).
-RUN_EXTRAS := speech,gui,cloud
-TEST_EXTRAS := speech,gui,cloud,vosk,torch,dev
+RUN_EXTRAS := speech,tts,gui,cloud
+TEST_EXTRAS := speech,tts,gui,cloud,vosk,torch,dev
 # Debian packages: audio synthesis for tests, PortAudio for the mic, Qt's xcb libraries for a window.
 APT_PACKAGES := espeak-ng sox libportaudio2 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-image0 libxcb-render-util0 \
