@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,13 +20,17 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant import config as config_module
+from assistant.audio.file import FileSource
 from assistant.config import Config, ConfigError
 from assistant.conversation import TurnResult
+from assistant.history import History, open_history
+from assistant.runtime import Runtime
 from ui.bridge import EngineBridge
 from ui.icon import app_icon
 from ui.main_window import AppServices, MainWindow
 from ui.preferences import UiPreferences, default_settings
 from ui.runtime_factory import RuntimeFactory
+from ui.voice import OpenSource, PacedSource
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -69,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--shortcuts",
         action="store_true",
         help="with --screenshot: open the keyboard shortcuts and save a picture of them",
+    )
+    parser.add_argument(
+        "--voice-wav",
+        metavar="FILE",
+        help="listen to this WAV file (at real-time pace) instead of the microphone",
     )
     parser.add_argument(
         "--delay", type=float, default=2.0, help="with --screenshot: seconds to wait (default 2)"
@@ -152,6 +162,24 @@ def _dialog_to_show(args: argparse.Namespace) -> str:
     return "shortcuts" if args.shortcuts else ""
 
 
+def wav_opener(path: str) -> OpenSource:
+    """``--voice-wav``: a recording plays the microphone's part (demos, screenshots)."""
+
+    def open_wav(_runtime: Runtime) -> tuple[PacedSource, str, None]:
+        source = FileSource(path, max_duration_s=600.0)  # AudioError: a one-line reason
+        return PacedSource(source), Path(path).name, None
+
+    return open_wav
+
+
+def _open_history(config: Config) -> History | None:
+    try:
+        return open_history(config_module.data_dir(), config.history)
+    except (OSError, sqlite3.Error) as err:
+        _LOGGER.warning("the history log cannot be opened: %s", err)
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the app; returns the exit status (``hearth`` and ``python -m ui`` call this)."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -169,7 +197,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     preferences = UiPreferences(default_settings())
     bridge = EngineBridge(app)  # owned by Qt, so it is destroyed on the UI thread
-    services = AppServices(preferences=preferences, factory=factory)
+    history = _open_history(config)
+    services = AppServices(
+        preferences=preferences,
+        factory=factory,
+        history=history,
+        open_source=wav_opener(args.voice_wav) if args.voice_wav else None,
+    )
     window = MainWindow(bridge, services=services)
     if args.screenshot:
         width, _, height = args.size.partition("x")
@@ -192,3 +226,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(app.exec())
     finally:
         bridge.shutdown()
+        if history is not None:
+            history.close()

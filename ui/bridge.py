@@ -34,11 +34,14 @@ _in_job = threading.local()
 class _Job(QRunnable):
     """Runs one engine call on the pool and reports back through the bridge's queued signals."""
 
-    def __init__(self, bridge: EngineBridge, job_id: int, work: Callable[[], Any]) -> None:
+    def __init__(
+        self, bridge: EngineBridge, job_id: int, work: Callable[[], Any], quiet: bool = False
+    ) -> None:
         super().__init__()
         self._bridge = bridge
         self._job_id = job_id
         self._work = work
+        self._quiet = quiet
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -46,7 +49,11 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except Exception as err:  # any engine failure must reach the user, not kill the thread
-            _LOGGER.exception("engine call failed")
+            if self._quiet:  # setup that may fail on a machine (no microphone): one line
+                _LOGGER.warning("%s", _one_line(err))
+                _LOGGER.debug("background job failed", exc_info=True)
+            else:
+                _LOGGER.exception("engine call failed")
             self._bridge._job_failed.emit(self._job_id, _one_line(err))
         else:
             self._bridge._job_done.emit(self._job_id, result)
@@ -96,6 +103,8 @@ class EngineBridge(QObject):
     turn_failed = Signal(str)
     home_loaded = Signal(object)  # Home snapshot
     busy_changed = Signal(bool)
+    #: Emitted first thing in ``shutdown``, while the runtime still exists (voice stops here).
+    closing = Signal()
 
     # Internal hops from other threads to this object's thread.
     _event_posted = Signal(object, bool)
@@ -110,6 +119,7 @@ class EngineBridge(QObject):
         self._unsubscribe: Callable[[], None] | None = None
         self._ids = count(1)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
+        self._quiet: set[int] = set()  # background jobs that do not make the window "busy"
         self._closed = False
         self._by_type: dict[EventType, Any] = {
             EventType.STAGE_START: self.stage_started,
@@ -136,7 +146,11 @@ class EngineBridge(QObject):
 
     @property
     def busy(self) -> bool:
-        return bool(self._callbacks)
+        return any(job not in self._quiet for job in self._callbacks)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def load(self, factory: Callable[[], Runtime]) -> None:
         """Build the runtime on the worker so the window paints while the engine compiles."""
@@ -186,6 +200,7 @@ class EngineBridge(QObject):
         """Stop listening, let a running call finish, and close the engine (idempotent)."""
         if self._closed:
             return
+        self.closing.emit()
         self._closed = True
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -230,6 +245,21 @@ class EngineBridge(QObject):
         self._submit(runtime.backend.home, self.home_loaded.emit, self.turn_failed.emit)
         return True
 
+    def submit_background(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None],
+    ) -> bool:
+        """Run a slow setup step (loading speech models) on the worker, in order with the rest.
+
+        It does not count as busy: the window keeps saying what it loads, not "Thinking…".
+        """
+        if self._closed:
+            return False
+        self._submit(work, on_done, on_error, quiet=True)
+        return True
+
     def _emit_turn(self, result: TurnResult) -> None:
         if not self._closed:  # a call that finished while closing has no window to go to
             self.turn_finished.emit(result)
@@ -239,13 +269,16 @@ class EngineBridge(QObject):
         work: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[str], None],
+        quiet: bool = False,
     ) -> None:
         job_id = next(self._ids)
         was_busy = self.busy
         self._callbacks[job_id] = (on_done, on_error)
-        if not was_busy:
+        if quiet:
+            self._quiet.add(job_id)
+        elif not was_busy:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(self, job_id, work))
+        self._pool.start(_Job(self, job_id, work, quiet))
 
     # -- UI-thread side of the queued hops ------------------------------------------------------------
 
@@ -262,18 +295,22 @@ class EngineBridge(QObject):
 
     @Slot(int, object)
     def _on_job_done(self, job_id: int, result: Any) -> None:
+        quiet = job_id in self._quiet
         callbacks = self._callbacks.pop(job_id, None)
+        self._quiet.discard(job_id)
         if callbacks is not None:
             callbacks[0](result)
-        self._after_job()
+        self._after_job(quiet)
 
     @Slot(int, str)
     def _on_job_failed(self, job_id: int, message: str) -> None:
+        quiet = job_id in self._quiet
         callbacks = self._callbacks.pop(job_id, None)
+        self._quiet.discard(job_id)
         if callbacks is not None:
             callbacks[1](message)
-        self._after_job()
+        self._after_job(quiet)
 
-    def _after_job(self) -> None:
-        if not self._callbacks:
+    def _after_job(self, quiet: bool) -> None:
+        if not quiet and not self.busy:
             self.busy_changed.emit(False)

@@ -1,12 +1,14 @@
-"""This session's turns, newest first, each with a per-stage timing bar.
+"""Recent turns, newest first, each with a per-stage timing bar.
 
 Like Home Assistant's pipeline debug view: when a command feels slow, the bar shows at a
-glance which stage (speech, intent, action) took the time, and the numbers are right below.
+glance which stage (wake word, end-pointing, speech, intent, action) took the time, and the
+numbers are right below. The window fills it from the persistent history at start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
@@ -92,6 +94,7 @@ class HistoryEntry(QWidget):
 
     def __init__(self, result: TurnResult, when: dt.datetime, parent: QWidget | None = None):
         super().__init__(parent)
+        self.when = when
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(3)
@@ -124,17 +127,18 @@ def _escape(text: str) -> str:
 
 
 class HistoryView(QListWidget):
-    """The list of this session's turns (the persistent log is the history module's job)."""
+    """The list of recent turns (storing them is the history module's job)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("History of this session")
+        self.setAccessibleName("History")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSpacing(2)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.results: list[TurnResult] = []
+        self._times: list[dt.datetime] = []
 
     def add_result(self, result: TurnResult, when: dt.datetime | None = None) -> None:
         entry = HistoryEntry(result, when or dt.datetime.now())
@@ -144,8 +148,22 @@ class HistoryView(QListWidget):
         self.insertItem(0, item)
         self.setItemWidget(item, entry)
         self.results.insert(0, result)
+        self._times.insert(0, entry.when)
+
+    def update_latest_timings(self, timings_ms: dict[str, float]) -> bool:
+        """Add numbers that arrive after the turn (a voice turn's wake, VAD and ASR times)."""
+        if not self.results:
+            return False
+        result = replace(self.results[0], timings_ms={**self.results[0].timings_ms, **timings_ms})
+        when = self._times[0]
+        self.takeItem(0)
+        self.results.pop(0)
+        self._times.pop(0)
+        self.add_result(result, when)
+        return True
 
     def clear_results(self) -> None:
         """Forget this session's turns (the list only; devices and the engine are untouched)."""
         self.clear()
         self.results.clear()
+        self._times.clear()

@@ -8,6 +8,8 @@ voice, typing and clicking behave identically.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -33,14 +35,22 @@ from assistant.config import CloudConfig, Config
 from assistant.conversation import TurnResult
 from assistant.egress import EGRESS_FILE
 from assistant.events import (
+    AudioLevel,
+    Cancelled,
     DeviceChanged,
     ErrorEvent,
     Event,
     EventType,
     PipelineState,
     PipelineStateChanged,
+    Stage,
+    StageEnd,
+    Transcript,
     TurnCompleted,
+    UtteranceTimings,
+    WakeDetected,
 )
+from assistant.history import History, HistoryEntry
 from assistant.home.commands import Action
 from assistant.home.model import Home
 from assistant.runtime import Runtime
@@ -51,7 +61,7 @@ from ui.history_view import HistoryView
 from ui.home_view import HomeView
 from ui.icon import app_icon
 from ui.intent_card import IntentCard
-from ui.level_meter import SoundDeviceLoader
+from ui.level_meter import LevelMeter, SoundDeviceLoader
 from ui.preferences import UiPreferences, default_settings
 from ui.privacy_view import PrivacyDialog
 from ui.ptt import PushToTalkServer
@@ -59,8 +69,16 @@ from ui.runtime_factory import RuntimeFactory
 from ui.settings_dialog import SettingsContext, SettingsDialog
 from ui.shortcuts import ShortcutsDialog
 from ui.status import AssistantState, StateIndicator
-from ui.style import STYLESHEET
+from ui.style import STYLESHEET, repolish
 from ui.tray import VOICE_UNAVAILABLE, TrayIcon
+from ui.voice import (
+    BuildPipeline,
+    OpenSource,
+    VoiceController,
+    VoiceParts,
+    microphone_opener,
+    pipeline_builder,
+)
 
 _PIPELINE_STATES = {
     PipelineState.IDLE: AssistantState.IDLE,
@@ -68,7 +86,7 @@ _PIPELINE_STATES = {
     PipelineState.LISTENING: AssistantState.LISTENING,
     PipelineState.TRANSCRIBING: AssistantState.THINKING,
     PipelineState.ACTING: AssistantState.THINKING,
-    PipelineState.REPLYING: AssistantState.THINKING,
+    PipelineState.REPLYING: AssistantState.SPEAKING,
     PipelineState.ERROR: AssistantState.ERROR,
 }
 
@@ -78,6 +96,14 @@ NOTIFY_DELAY_MS = 400
 #: How long a transient status message stays in the status bar.
 STATUS_MS = 8000
 VOICE_STATUS = "Voice is not available yet"
+VOICE_OFF = "Voice is off: type commands or use the device cards"
+VOICE_LOADING = "Voice: loading the speech models…"
+#: Held longer than this, the Talk button is hold-to-talk; a shorter click toggles listening.
+HOLD_S = 0.4
+#: How many turns of the persistent history the window shows at start.
+HISTORY_SHOWN = 50
+#: Stages whose times only the pipeline knows (the turn itself measures intent, action, ...).
+_VOICE_STAGES = (Stage.WAKE, Stage.VAD, Stage.ASR)
 
 
 @dataclass
@@ -89,16 +115,28 @@ class AppServices:
     factory: RuntimeFactory | None = None  # None: settings are saved but no rebuild happens
     ptt_name: str | None = None  # the push-to-talk socket; None: one per user
     tray: bool = True
+    history: History | None = None  # the persistent log; None: this session's turns only
+    voice: bool = True  # False: typed commands and cards only (no microphone, no models)
+    open_source: OpenSource | None = None  # None: the microphone through load_sounddevice
+    build_pipeline: BuildPipeline | None = None  # None: the pipeline ``hearth listen`` runs
 
 
 def turn_from_event(event: TurnCompleted, confidence: float = 0.0) -> TurnResult:
     """A TurnResult rebuilt from a TurnCompleted event's JSON, for turns started elsewhere."""
-    data = event.result
+    return _turn_from_dict(event.result, confidence)
+
+
+def turn_from_entry(entry: HistoryEntry) -> TurnResult:
+    """A TurnResult rebuilt from a persisted history row (to show it at start)."""
+    return _turn_from_dict(entry.to_dict(), 0.0)
+
+
+def _turn_from_dict(data: dict[str, Any], confidence: float) -> TurnResult:
     actions = []
     for raw in data.get("actions") or ():
         try:
             actions.append(Action.from_dict(raw))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, TypeError):
             continue  # an action kind this UI does not know: show the rest
     return TurnResult(
         text=str(data.get("text", "")),
@@ -134,8 +172,14 @@ class MainWindow(QMainWindow):
         self.preferences = self.services.preferences
         self.home: Home | None = None
         self.voice_available = False
+        self.voice_problem = ""
         self.talking = False
         self.muted = False
+        self._press_at = 0.0
+        self._click_stops = False
+        self._voice_stages: dict[str, float] = {}
+        self._history_detach: Any = None
+        self._history_loaded = False
         self._quitting = False
         self._pending_changes: list[str] = []
         self.settings_dialog: SettingsDialog | None = None
@@ -175,18 +219,42 @@ class MainWindow(QMainWindow):
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setAccessibleName("Settings")
         self.settings_button.setToolTip("Microphone, wake word, speech, home, cloud help (Ctrl+,)")
-        self.voice_label = QLabel(VOICE_STATUS)
+        self.voice_label = QLabel(VOICE_STATUS if self.services.voice else VOICE_OFF)
         self.voice_label.setObjectName("secondary")
         self.voice_label.setAccessibleName("Voice status")
+        self.voice_label.setWordWrap(True)
         self.voice_label.setToolTip(VOICE_UNAVAILABLE)
+        self.talk_button = QPushButton("Hold to talk")
+        self.talk_button.setObjectName("talk")
+        self.talk_button.setAccessibleName("Push to talk")
+        self.talk_button.setToolTip(
+            "Hold while you speak, or click once to start and again to stop (Space works too)"
+        )
+        self.talk_button.setEnabled(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel what Hearth is doing")
+        self.cancel_button.setToolTip("Stop listening, thinking or speaking (Esc)")
+        self.cancel_button.setEnabled(False)
+        self.mute_button = QPushButton("Mute")
+        self.mute_button.setCheckable(True)
+        self.mute_button.setAccessibleName("Mute the microphone")
+        self.mute_button.setToolTip("Stop listening to the microphone until you unmute")
+        self.mute_button.setEnabled(False)
+        self.level_meter = LevelMeter()
+        self.level_meter.setEnabled(False)
+        self.transcript = QLabel("")
+        self.transcript.setObjectName("transcript")
+        self.transcript.setAccessibleName("What Hearth heard")
+        self.transcript.setWordWrap(True)
+        self.transcript.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button = QPushButton("Copy diagnostics")
         self.copy_button.setAccessibleName("Copy diagnostics")
         self.copy_button.setToolTip(
             "Copy versions, settings (no secrets) and recent timings for a bug report; no audio"
         )
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setAccessibleName("Clear this session's history")
-        self.clear_button.setToolTip("Clear the list of this session's commands")
+        self.clear_button = QPushButton("Clear history")
+        self.clear_button.setAccessibleName("Clear history")
+        self.clear_button.setToolTip("Forget the logged commands, on this computer too")
         self._notify_timer = QTimer(self)
         self._notify_timer.setSingleShot(True)
         self._notify_timer.setInterval(NOTIFY_DELAY_MS)
@@ -195,6 +263,20 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._connect()
+        self.voice: VoiceController | None = None
+        if self.services.voice:
+            self.voice = VoiceController(
+                bridge,
+                self.services.open_source or microphone_opener(self.services.load_sounddevice),
+                self.services.build_pipeline or pipeline_builder(self.services.history),
+                self,
+            )
+            self.voice.loading.connect(self._on_voice_loading)
+            self.voice.ready.connect(self._on_voice_ready)
+            self.voice.failed.connect(self._on_voice_failed)
+            self.voice.stopped.connect(self._on_voice_stopped)
+            self.push_to_talk.connect(self.voice.push_to_talk)
+            self.mute_changed.connect(self.voice.set_muted)
         self.tray = TrayIcon(self) if self.services.tray else None
         if self.tray is not None:
             self.tray.show_hide_requested.connect(self.toggle_visible)
@@ -206,6 +288,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Push-to-talk shortcut unavailable: {self.ptt_server.problem}", STATUS_MS
             )
+        self.setTabOrder(self.talk_button, self.cancel_button)
+        self.setTabOrder(self.cancel_button, self.mute_button)
+        self.setTabOrder(self.mute_button, self.command)
         self.setTabOrder(self.command, self.send_button)
         self.setTabOrder(self.send_button, self.intent_card.no_button)
         self.setTabOrder(self.intent_card.no_button, self.intent_card.yes_button)
@@ -230,8 +315,20 @@ class MainWindow(QMainWindow):
         header.addWidget(title)
         header.addSpacing(16)
         header.addWidget(self.state, 1)
-        header.addWidget(self.voice_label)
         column.addLayout(header)
+
+        talk = QHBoxLayout()
+        talk.setSpacing(8)
+        talk.addWidget(self.talk_button, 1)
+        talk.addWidget(self.cancel_button)
+        talk.addWidget(self.mute_button)
+        column.addLayout(talk)
+        heard = QVBoxLayout()
+        heard.setSpacing(4)
+        heard.addWidget(self.level_meter)
+        heard.addWidget(self.transcript)
+        heard.addWidget(self.voice_label)
+        column.addLayout(heard)
 
         ask = QHBoxLayout()
         ask.setSpacing(8)
@@ -252,7 +349,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.intent_card)
 
         history_row = QHBoxLayout()
-        history_title = QLabel("This session")
+        history_title = QLabel("History")
         history_title.setObjectName("panelTitle")
         history_row.addWidget(history_title, 1)
         history_row.addWidget(self.copy_button)
@@ -301,7 +398,7 @@ class MainWindow(QMainWindow):
         self.copy_action = action(
             history, "&Copy diagnostics", self.copy_diagnostics, "Ctrl+Shift+C"
         )
-        action(history, "C&lear session history", self.clear_history)
+        action(history, "C&lear history…", lambda: self.clear_history())
         help_menu = bar.addMenu("H&elp")
         action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         action(help_menu, "&About Hearth", self._about)
@@ -310,7 +407,7 @@ class MainWindow(QMainWindow):
         bridge = self.bridge
         self.settings_button.clicked.connect(self.show_settings)
         self.copy_button.clicked.connect(self.copy_diagnostics)
-        self.clear_button.clicked.connect(self.clear_history)
+        self.clear_button.clicked.connect(lambda: self.clear_history())
         bridge.turn_completed.connect(self._on_turn_completed)
         bridge.runtime_reloading.connect(self._on_reloading)
         self.command.returnPressed.connect(self.send)
@@ -333,6 +430,14 @@ class MainWindow(QMainWindow):
         bridge.pipeline_state_changed.connect(self._on_pipeline_state)
         focus = QShortcut(QKeySequence("Ctrl+L"), self)
         focus.activated.connect(self._focus_command)
+        escape = QShortcut(QKeySequence("Esc"), self)
+        escape.activated.connect(self.cancel)
+        self.talk_button.pressed.connect(self._talk_pressed)
+        self.talk_button.released.connect(self._talk_released)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.mute_button.toggled.connect(self.set_muted)
+        bridge.transcript.connect(self._on_transcript)
+        bridge.stage_ended.connect(self._on_stage_end)
 
     # -- user actions ----------------------------------------------------------------------------------
 
@@ -486,16 +591,68 @@ class MainWindow(QMainWindow):
         )
         return text
 
-    def clear_history(self) -> None:
+    def clear_history(self, confirm: bool = True) -> bool:
+        """Forget the logged turns (on disk too) after asking; False when the user said no."""
+        stored = self.services.history
+        if confirm:
+            where = " and from this computer" if stored is not None else ""
+            answer = QMessageBox.question(
+                self,
+                "Clear history",
+                f"Remove every logged command from the list{where}? This cannot be undone.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        removed = 0
+        if stored is not None:
+            try:
+                removed = stored.clear()
+            except (sqlite3.Error, OSError) as err:  # a locked or broken log: say so
+                self.statusBar().showMessage(f"The history could not be cleared: {err}", STATUS_MS)
+                return False
         self.history.clear_results()
-        self.statusBar().showMessage("This session's history was cleared.", STATUS_MS)
+        count = max(removed, 0)
+        self.statusBar().showMessage(
+            f"History cleared ({count} logged command{'s' if count != 1 else ''} removed).",
+            STATUS_MS,
+        )
+        return True
 
-    # -- voice hooks (the pipeline connects to push_to_talk and mute_changed) -------------------------
+    def _load_history(self) -> None:
+        stored = self.services.history
+        if stored is None or self._history_loaded:
+            return
+        self._history_loaded = True
+        try:
+            entries = stored.latest(HISTORY_SHOWN)
+        except (sqlite3.Error, OSError) as err:  # a convenience: never stop the app
+            self.statusBar().showMessage(f"The history could not be read: {err}", STATUS_MS)
+            return
+        for entry in reversed(entries):  # oldest first, so the newest ends on top
+            self.history.add_result(turn_from_entry(entry), entry.at)
+
+    def _attach_history(self, runtime: Runtime) -> None:
+        self._detach_history()
+        if self.services.history is not None:
+            self._history_detach = self.services.history.attach(runtime.bus)
+
+    def _detach_history(self) -> None:
+        if self._history_detach is not None:
+            self._history_detach()
+            self._history_detach = None
+
+    # -- voice (push_to_talk and mute_changed drive the pipeline) --------------------------------------
 
     def set_voice_available(self, available: bool) -> None:
-        """Called once the voice pipeline runs: enables Listen, Mute, Space and ``ui.ptt``."""
+        """Enables Talk, Cancel, Mute, the tray's Listen/Mute, Space and ``ui.ptt``."""
         self.voice_available = available
-        self.voice_label.setVisible(not available)
+        for widget in (self.talk_button, self.cancel_button, self.mute_button, self.level_meter):
+            widget.setEnabled(available)
+        if not available:
+            self.level_meter.setValue(0)
+            self._set_talking(False)
         if self.tray is not None:
             self.tray.set_voice_available(available)
 
@@ -503,23 +660,134 @@ class MainWindow(QMainWindow):
         """press / release / toggle from Space, the tray or ``python -m ui.ptt``; the answer line."""
         wanted = {"press": True, "release": False}.get(command, not self.talking)
         if not self.voice_available:
+            why = self.voice_problem or VOICE_STATUS.lower()
             self.statusBar().showMessage(
-                f"Push-to-talk: {VOICE_STATUS.lower()}. Type a command instead.", STATUS_MS
+                f"Push-to-talk: voice is not available ({why}). Type a command instead.",
+                STATUS_MS,
             )
-            return "unavailable voice is not available yet"
+            return f"unavailable {why}"
         if self.muted and wanted:
-            self.statusBar().showMessage("The microphone is muted (tray menu → Mute).", STATUS_MS)
+            self.statusBar().showMessage("The microphone is muted: unmute to talk.", STATUS_MS)
             return "unavailable the microphone is muted"
         if wanted != self.talking:
-            self.talking = wanted
+            self._set_talking(wanted)
             self.push_to_talk.emit(wanted)
         return "ok listening" if wanted else "ok stopped"
 
+    def cancel(self) -> None:
+        """Cancel button and Esc: drop what the pipeline is doing (listening, thinking, speaking)."""
+        if self.voice is None or self.voice.pipeline is None:
+            return
+        self._set_talking(False)
+        self.voice.cancel()
+
     def set_muted(self, muted: bool) -> None:
+        """Mute from the window or the tray: the microphone's audio is dropped, and it shows."""
+        if muted == self.muted:
+            return
         self.muted = muted
+        for control in (self.mute_button, self.tray.mute_action if self.tray else None):
+            if control is not None and control.isChecked() != muted:
+                control.blockSignals(True)
+                control.setChecked(muted)
+                control.blockSignals(False)
+        self.mute_button.setText("Unmute" if muted else "Mute")
         if muted and self.talking:
             self.handle_push_to_talk("release")
         self.mute_changed.emit(muted)
+        if muted:
+            self.level_meter.setValue(0)
+        self._show_voice_status()
+
+    def _set_talking(self, talking: bool) -> None:
+        self.talking = talking
+        self.talk_button.setText("Listening… (release or click)" if talking else "Hold to talk")
+        self.talk_button.setProperty("talking", talking)
+        repolish(self.talk_button)
+
+    def _talk_pressed(self) -> None:
+        if self.talking:  # the second click of click-to-toggle
+            self._click_stops = True
+            self.handle_push_to_talk("release")
+            return
+        self._click_stops = False
+        self._press_at = time.monotonic()
+        self.handle_push_to_talk("press")
+
+    def _talk_released(self) -> None:
+        if self._click_stops:
+            self._click_stops = False
+            return
+        if self.talking and time.monotonic() - self._press_at >= HOLD_S:
+            self.handle_push_to_talk("release")  # held: hold-to-talk ends here
+
+    def _show_voice_status(self) -> None:
+        parts = self.voice.parts if self.voice is not None else None
+        if parts is None:
+            return
+        if self.muted:
+            text, hint = f"Microphone muted ({parts.device})", "microphone muted"
+        else:
+            text = f"Listening on {parts.device}"
+            wake = f"say “{parts.wake_phrase}” or " if parts.wake_phrase else ""
+            hint = f"{wake}hold Talk"
+        self.voice_label.setText(text)
+        self.voice_label.setToolTip(text)
+        self.state.set_idle_hint(hint)
+
+    def _on_voice_loading(self) -> None:
+        self.voice_problem = ""
+        self.voice_label.setText(VOICE_LOADING)
+        self.voice_label.setToolTip(VOICE_LOADING)
+
+    def _on_voice_ready(self, parts: VoiceParts) -> None:
+        self.voice_problem = ""
+        self.set_voice_available(True)
+        if self.muted:  # muted before the pipeline ran: keep it so
+            self.mute_changed.emit(True)
+        self._show_voice_status()
+
+    def _on_voice_failed(self, message: str) -> None:
+        self.voice_problem = message
+        self.set_voice_available(False)
+        text = f"Voice unavailable: {message}"
+        self.voice_label.setText(text)
+        self.voice_label.setToolTip(f"{text}. Typed commands and the device cards still work.")
+        self.state.set_idle_hint("type a command")
+
+    def _on_voice_stopped(self) -> None:
+        self.set_voice_available(False)
+        self.voice_label.setText(VOICE_STATUS)
+        self.state.set_idle_hint("")
+
+    def _on_level(self, event: AudioLevel) -> None:
+        if not self.muted:
+            self.level_meter.set_level(event.level)
+
+    def _on_transcript(self, event: Transcript) -> None:
+        partial = not event.final
+        self.transcript.setText(f"{event.text}…" if partial else f"“{event.text}”")
+        self.transcript.setProperty("partial", partial)
+        self.transcript.setAccessibleDescription("partial" if partial else "final")
+        repolish(self.transcript)
+
+    def _show_hint(self, text: str) -> None:
+        self.transcript.setText(text)
+        self.transcript.setProperty("partial", True)
+        repolish(self.transcript)
+
+    def _on_stage_end(self, event: StageEnd) -> None:
+        if event.stage is Stage.WAKE:  # the wait for the wake word that started this utterance
+            self._voice_stages = {Stage.WAKE.value: event.duration_ms}
+        elif event.stage in _VOICE_STAGES:
+            key = event.stage.value
+            self._voice_stages[key] = self._voice_stages.get(key, 0.0) + event.duration_ms
+
+    def _on_timings(self, event: UtteranceTimings) -> None:
+        stages, self._voice_stages = self._voice_stages, {}
+        latest = self.history.results[0] if self.history.results else None
+        if latest is not None and latest.text == event.text:
+            self.history.update_latest_timings({**stages, **event.stages_ms})
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Space held anywhere that does not use Space itself (not while typing) talks."""
@@ -589,8 +857,21 @@ class MainWindow(QMainWindow):
             self.privacy_dialog = None
 
     def _on_event(self, event: Event) -> None:
-        if event.type is EventType.CLOUD_REQUEST and self.privacy_dialog is not None:
-            self.privacy_dialog.refresh()
+        match event:
+            case AudioLevel():
+                self._on_level(event)
+            case WakeDetected():
+                self._show_hint("Listening…")
+            case UtteranceTimings():
+                self._on_timings(event)
+            case Cancelled(reason="no-speech"):
+                self._voice_stages = {}
+                self._show_hint("(no command heard)")
+            case Cancelled():
+                self._voice_stages = {}
+                self._show_hint("(cancelled)")
+            case _ if event.type is EventType.CLOUD_REQUEST and self.privacy_dialog is not None:
+                self.privacy_dialog.refresh()
 
     def _focus_command(self) -> None:
         self.command.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -599,6 +880,7 @@ class MainWindow(QMainWindow):
     # -- results -----------------------------------------------------------------------------------------
 
     def _on_reloading(self) -> None:
+        self._detach_history()
         self.state.set_state(AssistantState.LOADING, "Applying the new settings")
         self.command.setEnabled(False)
         self.send_button.setEnabled(False)
@@ -620,6 +902,8 @@ class MainWindow(QMainWindow):
             self._notify(result.response)
 
     def _on_ready(self, runtime: Runtime) -> None:
+        self._attach_history(runtime)
+        self._load_history()
         self.state.set_state(AssistantState.IDLE)
         self.reply.setText("Hello! Type a command, or use the devices on the right.")
         self.command.setEnabled(True)
@@ -664,8 +948,19 @@ class MainWindow(QMainWindow):
 
     def _on_error_event(self, event: ErrorEvent) -> None:
         self.state.set_state(AssistantState.ERROR, event.message)
+        self.statusBar().showMessage(f"{event.stage.value}: {event.message}", STATUS_MS)
 
     def _on_pipeline_state(self, event: PipelineStateChanged) -> None:
+        if event.previous is PipelineState.LISTENING and event.state is not PipelineState.LISTENING:
+            self._set_talking(False)  # the utterance ended (released, end of speech, timeout)
+        if event.state is PipelineState.LISTENING and event.previous is not PipelineState.WAKE:
+            self._show_hint("Listening…")  # push-to-talk (after the wake word, WakeDetected says)
+        if event.state is PipelineState.ERROR:
+            return  # the ErrorEvent just before says what went wrong; idle follows at once
+        if event.state is PipelineState.IDLE and self.state.state is AssistantState.ERROR:
+            return  # keep the error readable until the next thing happens
+        if event.state is PipelineState.IDLE and self.bridge.busy:
+            return  # a typed command is still running
         self.state.set_state(_PIPELINE_STATES.get(event.state, AssistantState.IDLE))
 
     def _on_device_changed(self, event: DeviceChanged) -> None:
@@ -690,5 +985,8 @@ class MainWindow(QMainWindow):
         self.ptt_server.close()
         if self.tray is not None:
             self.tray.hide()
+        if self.voice is not None:
+            self.voice.close()  # pipeline, reader and microphone, before the runtime closes
+        self._detach_history()
         self.bridge.shutdown()
         super().closeEvent(event)

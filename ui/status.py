@@ -18,6 +18,7 @@ class AssistantState(StrEnum):
     IDLE = "idle"
     LISTENING = "listening"
     THINKING = "thinking"
+    SPEAKING = "speaking"
     CONFIRM = "confirm"
     ERROR = "error"
 
@@ -27,13 +28,18 @@ _WORDS = {
     AssistantState.IDLE: "Ready",
     AssistantState.LISTENING: "Listening…",
     AssistantState.THINKING: "Thinking…",
+    AssistantState.SPEAKING: "Speaking…",
     AssistantState.CONFIRM: "Waiting for your answer",
     AssistantState.ERROR: "Error",
 }
 
 
 class StateIndicator(QWidget):
-    """Dot + words; ``detail`` adds the reason (the error message, what is loading)."""
+    """Dot + words; ``detail`` adds the reason (the error message, what is loading).
+
+    ``idle_hint`` is what "Ready" adds when no detail is given: how to start talking
+    ("say “Okay Nabu” or hold Talk") once voice runs, or that the microphone is muted.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,11 +55,19 @@ class StateIndicator(QWidget):
         self.label.setWordWrap(True)
         layout.addWidget(self.label, 1)
         self.setAccessibleName("Assistant state")
+        self.idle_hint = ""
         self.set_state(AssistantState.LOADING)
+
+    def set_idle_hint(self, hint: str) -> None:
+        self.idle_hint = hint
+        if self.state is AssistantState.IDLE:
+            self.set_state(AssistantState.IDLE)
 
     def set_state(self, state: AssistantState, detail: str = "") -> None:
         self.state = state
         words = _WORDS[state]
+        if state is AssistantState.IDLE and not detail and self.idle_hint:
+            words = f"{words} — {self.idle_hint}"
         text = f"{words}: {detail}" if detail and state is AssistantState.ERROR else words
         if detail and state is not AssistantState.ERROR:
             text = f"{words} {detail}"

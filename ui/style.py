@@ -36,6 +36,7 @@ STATE_COLORS = {
     "idle": "#3fb950",
     "listening": "#db61a2",
     "thinking": "#d29922",
+    "speaking": "#f0883e",
     "confirm": "#2f81f7",
     "error": "#f85149",
 }
@@ -86,6 +87,22 @@ QLabel#sectionTitle { font-size: 15pt; font-weight: 600; }
 QLabel#areaTitle { font-size: 11pt; font-weight: 600; color: palette(placeholder-text); }
 QLabel#reply { font-size: 14pt; }
 QLabel#panelTitle { font-weight: 600; }
+QLabel#transcript { font-size: 12pt; }
+QLabel#transcript[partial="true"] { color: palette(placeholder-text); font-style: italic; }
+QPushButton#talk {
+    min-height: 44px;
+    min-width: 150px;
+    font-size: 12pt;
+    font-weight: 600;
+    border: 2px solid palette(highlight);
+    border-radius: 22px;
+    padding: 4px 18px;
+}
+QPushButton#talk[talking="true"] {
+    background: palette(highlight);
+    color: palette(highlighted-text);
+}
+QPushButton#talk:disabled { border-color: palette(mid); color: palette(mid); }
 """
 
 

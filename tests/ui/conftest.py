@@ -50,13 +50,17 @@ def preferences(tmp_path) -> UiPreferences:
 
 @pytest.fixture
 def services(tmp_path, hearth_env, sounddevice, preferences) -> AppServices:
-    """What the app passes the window, with a fake microphone and a temporary demo home."""
+    """What the app passes the window, with a fake microphone and a temporary demo home.
+
+    Voice is off here (no speech models to load per test); tests/ui/test_voice.py turns it on.
+    """
     factory = RuntimeFactory(Config(), Path(tmp_path / "config.toml"), str(demo_home_path()))
     return AppServices(
         preferences=preferences,
         load_sounddevice=lambda: sounddevice,
         factory=factory,
         ptt_name=f"hearth-ptt-test-{uuid.uuid4().hex[:12]}",
+        voice=False,
     )
 
 

@@ -69,6 +69,8 @@ class FakeSoundDevice:
         self.amplitude = amplitude
         self.fail = fail
         self.opened: list[Any] = []
+        self.played: list[int] = []
+        self.stops = 0
 
     def query_devices(self) -> list[dict[str, Any]]:
         return self.DEVICES
@@ -78,3 +80,9 @@ class FakeSoundDevice:
             raise self.PortAudioError("Device unavailable [PaErrorCode -9985]")
         self.opened.append(kwargs["device"])
         return FakeStream(kwargs["callback"], kwargs["blocksize"], self.amplitude)
+
+    def play(self, samples: Any, samplerate: int, device: Any = None, blocking: bool = False):
+        self.played.append(len(samples))
+
+    def stop(self) -> None:
+        self.stops += 1

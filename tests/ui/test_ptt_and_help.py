@@ -8,6 +8,7 @@ import threading
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMessageBox
 
 from assistant.config import Config
 from ui import ptt
@@ -92,10 +93,14 @@ def test_copy_diagnostics_has_versions_and_timings_but_no_secrets(qtbot, window)
     assert "cloud.base_url = 'https://llm.example.com/v1'" in report
 
 
-def test_clear_history_empties_the_session_list(qtbot, window):
+def test_clear_history_asks_first_then_empties_the_list(qtbot, window, monkeypatch):
     window.command.setText("turn on the kettle")
     with qtbot.waitSignal(window.bridge.turn_finished, timeout=5000):
         window.send()
     assert window.history.count() == 1
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: answers.pop(0))
+    qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)
+    assert window.history.count() == 1  # "Cancel" keeps it
     qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)
     assert window.history.count() == 0 and window.history.results == []
