@@ -34,7 +34,7 @@ from assistant.home.model import Device, Home
 from assistant.home.vocab import vocabulary_from_home
 from assistant.session import SessionStore
 from intents.engine import IntentEngine, Recognition
-from intents.fuzzy import merged_pairs, name_phrases, repair, sentences
+from intents.fuzzy import merged_pairs, name_phrases, repair, sentences, without_filler
 from intents.vocabulary import Vocabulary, words_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -235,20 +235,21 @@ class Conversation:
         recognition = self.engine.recognize(text, vocabulary, context)
         if recognition is not None:
             return recognition
-        for part in sentences(text):
-            recognition = self.engine.recognize(part, vocabulary, context)
-            if recognition is not None:
-                return replace(recognition, source="fuzzy", text=text)
+        # Cheapest and likeliest repairs first; each is only tried when the one before failed.
         known = vocabulary.words | self.engine.template_words()
+        candidates: list[tuple[str, float]] = [(part, 1.0) for part in sentences(text)]
+        candidates += [(r.text, r.score) for r in merged_pairs(text, known)]
+        candidates += [(part, 1.0) for part in without_filler(text)]
         single = repair(text, known)
         base = single.text if single else text
-        candidates = [single] if single is not None else []
-        candidates += merged_pairs(base, known)
-        candidates += name_phrases(base, vocabulary.phrases)
-        for fixed in candidates:
-            recognition = self.engine.recognize(fixed.text, vocabulary, context)
+        if single is not None:
+            candidates.append((single.text, single.score))
+            candidates += [(r.text, r.score) for r in merged_pairs(base, known)]
+        candidates += [(r.text, r.score) for r in name_phrases(base, vocabulary.phrases)]
+        for candidate, score in dict.fromkeys(candidates):
+            recognition = self.engine.recognize(candidate, vocabulary, context)
             if recognition is not None:
-                return replace(recognition, source="fuzzy", confidence=fixed.score, text=text)
+                return replace(recognition, source="fuzzy", confidence=score, text=text)
         return None
 
     def _explain(self, text: str, home: Home) -> str:

@@ -137,3 +137,16 @@ def sentences(text: str) -> list[str]:
     counts = Counter(" ".join(words_of(p)) for p in parts)
     unique = list(dict.fromkeys(parts))
     return sorted(unique, key=lambda p: -counts[" ".join(words_of(p))])
+
+
+# Words speech engines put in front of a command that was never said ("and lock the back door").
+FILLERS = frozenset({"and", "to", "so", "uh", "um", "oh", "okay", "ok", "the", "a", "then"})
+
+
+def without_filler(text: str) -> list[str]:
+    """The text without the filler words it starts with; empty when it starts with none."""
+    words = words_of(text)
+    start = 0
+    while start < len(words) - 1 and words[start] in FILLERS:
+        start += 1
+    return [" ".join(words[start:])] if start else []

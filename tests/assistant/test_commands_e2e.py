@@ -1561,3 +1561,18 @@ def test_timings_are_reported(conversation: Conversation) -> None:
     assert set(result.timings_ms) == {"asr", "intent", "action", "total"}
     assert result.timings_ms["asr"] == 12.5
     assert result.timings_ms["total"] >= result.timings_ms["intent"] > 0
+
+
+def test_speech_engine_slips_are_repaired(
+    conversation: Conversation, backend: SimulatedBackend
+) -> None:
+    """Recurring mishearings from bench/asr.py: a leading filler, a dropped "-ed"."""
+    locked = conversation.handle("to lock the back door")
+    assert locked.intent == "HassTurnOn" and locked.source == "fuzzy"
+    assert backend.home().devices["lock.back_door"].state == "locked"
+    asked = conversation.handle("is the front door lock")
+    assert asked.intent == "HassGetState"
+    assert asked.response.startswith("Yes")
+    risky = conversation.handle("and lock the front door")
+    assert risky.confirmation_required  # heard as "unlock": asks, never acts
+    assert backend.home().devices["lock.front_door"].state == "locked"

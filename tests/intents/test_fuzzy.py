@@ -101,3 +101,10 @@ def test_repeated_sentences_put_the_most_repeated_first() -> None:
     text = "open the lines in the office. Open the blinds in the office. Open the blinds in the office."
     assert sentences(text)[0] == "Open the blinds in the office"
     assert sentences("turn on the lights") == []
+
+
+def test_leading_filler_words_are_dropped() -> None:
+    from intents.fuzzy import without_filler
+
+    assert without_filler("and to lock the back door") == ["lock the back door"]
+    assert without_filler("lock the back door") == []
