@@ -1,8 +1,8 @@
 """Speech to text: one protocol, one module per engine, and a dict-based dispatcher.
 
-Engine modules import their heavy packages (faster_whisper, pocketsphinx, vosk) only in
-``load()``, so importing this package is cheap and an engine whose package is missing fails
-with a :class:`SpeechError` that says what to install.
+Engine modules import their heavy packages (faster_whisper, onnxruntime, torch, pocketsphinx,
+vosk) only in ``load()``, so importing this package is cheap and an engine whose package is
+missing fails with a :class:`SpeechError` that says what to install.
 """
 
 from __future__ import annotations
@@ -28,6 +28,18 @@ def _faster_whisper(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngi
     return FasterWhisperEngine(WhisperOptions(model_path=config.model, **options))
 
 
+def _onnx_whisper(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngine:
+    from assistant.speech.onnx_whisper import OnnxWhisperEngine, OnnxWhisperOptions
+
+    return OnnxWhisperEngine(OnnxWhisperOptions(model=config.model, **options))
+
+
+def _openai_whisper(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngine:
+    from assistant.speech.openai_whisper import OpenAIWhisperEngine, OpenAIWhisperOptions
+
+    return OpenAIWhisperEngine(OpenAIWhisperOptions(model=config.model, **options))
+
+
 def _grammar(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngine:
     from assistant.speech.grammar import GrammarEngine, GrammarOptions
 
@@ -45,6 +57,8 @@ def _vosk(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngine:
 ENGINES: dict[str, Callable[[SpeechConfig, dict[str, Any]], SpeechEngine]] = {
     "faster-whisper": _faster_whisper,
     "grammar": _grammar,
+    "onnx-whisper": _onnx_whisper,
+    "openai-whisper": _openai_whisper,
     "vosk": _vosk,
 }
 

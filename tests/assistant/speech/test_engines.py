@@ -14,7 +14,7 @@ from assistant.speech.vosk import VoskEngine
 
 
 def test_dispatcher_builds_each_engine_without_loading() -> None:
-    assert engine_names() == ["faster-whisper", "grammar", "vosk"]
+    assert engine_names() == ["faster-whisper", "grammar", "onnx-whisper", "openai-whisper", "vosk"]
     whisper = get_engine("faster-whisper", beam_size=2)
     assert isinstance(whisper, FasterWhisperEngine)
     assert whisper.options.beam_size == 2
