@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from dataclasses import replace
 from typing import Any, TextIO
 
@@ -41,7 +40,6 @@ def run_wav(runtime: Runtime, path: str, engine_name: str | None = None) -> dict
     speech = runtime.config.speech
     if engine_name and engine_name != speech.engine:
         speech = replace(speech, engine=engine_name, model="")
-    started = time.perf_counter()
     try:
         engine = get_engine(speech.engine, speech)
         engine.load()
@@ -50,17 +48,16 @@ def run_wav(runtime: Runtime, path: str, engine_name: str | None = None) -> dict
     # Pay the intent engine's one-time start-up cost first, so timings show a warm assistant.
     runtime.conversation.warm_up()
     try:
-        utterance = transcribe_file(
-            path, engine, runtime.config.vad, home_hint(runtime.backend.home())
-        )
+        # The hint is English command shapes; other languages decode unbiased.
+        hint = home_hint(runtime.backend.home()) if speech.language == "en" else None
+        utterance = transcribe_file(path, engine, runtime.config.vad, hint)
     except AudioError as err:
         raise WavCommandError(str(err)) from None
     except SpeechError as err:
         raise WavCommandError(str(err)) from None
-    vad_ms = float(utterance.timings_ms.get("vad", 0.0))
-    asr_ms = float(utterance.timings_ms.get("asr", 0.0))
+    vad_ms = round(float(utterance.timings_ms.get("vad", 0.0)), 2)
+    asr_ms = round(float(utterance.timings_ms.get("asr", 0.0)), 2)
     if not utterance.has_speech or not utterance.text.strip():
-        total = (time.perf_counter() - started) * 1000
         return {
             "text": "",
             "intent": None,
@@ -74,18 +71,13 @@ def run_wav(runtime: Runtime, path: str, engine_name: str | None = None) -> dict
                 "intent": 0.0,
                 "action": 0.0,
                 "total": round(vad_ms + asr_ms, 2),
-                "wall": round(total, 2),
             },
             "engine": utterance.engine,
         }
-    turn = runtime.conversation.handle(utterance.text, asr_ms=asr_ms)
-    data = turn.to_dict()
+    data = runtime.conversation.handle(utterance.text, asr_ms=asr_ms).to_dict()
     timings = data["timings_ms"]
-    timings["vad"] = round(vad_ms, 2)
     timings["total"] = round(timings["total"] + vad_ms, 2)
-    data["timings_ms"] = {k: timings[k] for k in ("vad", "asr", "intent", "action", "total")} | {
-        k: v for k, v in timings.items() if k not in {"vad", "asr", "intent", "action", "total"}
-    }
+    data["timings_ms"] = {"vad": vad_ms, **timings}
     data["engine"] = utterance.engine
     data["asr_confidence"] = round(float(utterance.confidence), 3)
     return data

@@ -51,7 +51,22 @@ def _grammar(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngine:
 def _vosk(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngine:
     from assistant.speech.vosk import VoskEngine, VoskOptions
 
-    return VoskEngine(VoskOptions(model_dir=config.model, **options))
+    return VoskEngine(VoskOptions(model_dir=_vosk_model_dir(config), **options))
+
+
+def _vosk_model_dir(config: SpeechConfig) -> str:
+    """A folder as given, or the model store's Vosk model (a catalog id, or by language)."""
+    from assistant.config import cache_dir
+    from models.catalog import CATALOG, VOSK_EN, VOSK_KO
+    from models.store import ModelStore, ModelStoreError
+
+    if config.model and config.model not in CATALOG:
+        return config.model
+    model_id = config.model or {"ko": VOSK_KO}.get(config.language, VOSK_EN)
+    try:
+        return str(ModelStore(cache_dir()).path(model_id))
+    except ModelStoreError as err:
+        raise SpeechError(SpeechErrorCode.MODEL_NOT_FOUND, str(err)) from None
 
 
 ENGINES: dict[str, Callable[[SpeechConfig, dict[str, Any]], SpeechEngine]] = {
