@@ -26,6 +26,7 @@ from assistant.conversation import TurnResult
 from assistant.history import History, open_history
 from assistant.runtime import Runtime
 from ui.bridge import EngineBridge
+from ui.gc_guard import UiThreadCollector
 from ui.icon import app_icon
 from ui.main_window import AppServices, MainWindow
 from ui.preferences import UiPreferences, default_settings
@@ -190,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("hearth")
 
     app.setWindowIcon(app_icon())
+    UiThreadCollector(app)  # Python's GC must never free a Qt object on an engine thread
 
     config, problem = load_config(args.config)
     factory = RuntimeFactory(

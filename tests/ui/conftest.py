@@ -70,6 +70,14 @@ def _dispose(bridge: EngineBridge) -> None:
     bridge.deleteLater()
 
 
+@pytest.fixture(autouse=True, scope="package")
+def _no_automatic_garbage_collection() -> Iterator[None]:
+    """As the app does (ui/gc_guard.py): no GC pass may start on a worker thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_ui_thread(qapp) -> Iterator[None]:
     """Collect each test's Qt garbage here, so Python's GC never frees a Qt object on a worker.
