@@ -171,8 +171,9 @@ class EventPrinter:
         self._line_open = True
 
 
-def run_listen(args: argparse.Namespace, runtime: Runtime, out: TextIO = sys.stdout) -> int:
+def run_listen(args: argparse.Namespace, runtime: Runtime, out: TextIO | None = None) -> int:
     """`hearth listen` on the microphone, or `--wav FILE --stream` through the same pipeline."""
+    out = out or sys.stdout  # looked up now: tests and callers may swap sys.stdout
     parts = load_parts(runtime)
     history = open_history(config_module.data_dir(), runtime.config.history)
     history.attach(runtime.bus)
@@ -262,8 +263,9 @@ def _microphone(
     return 0
 
 
-def run_history(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_history(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """`hearth history`: the latest turns, newest first; `--clear` forgets them all."""
+    out = out or sys.stdout  # looked up now: tests and callers may swap sys.stdout
     config = config_module.load(getattr(args, "config", None))
     history = open_history(config_module.data_dir(), config.history)
     try:

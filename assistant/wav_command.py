@@ -25,7 +25,8 @@ class WavCommandError(ValueError):
     """An unreadable recording or an engine that cannot load; one line for the user."""
 
 
-def listen_wav_once(args: argparse.Namespace, runtime: Runtime, out: TextIO = sys.stdout) -> int:
+def listen_wav_once(args: argparse.Namespace, runtime: Runtime, out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # looked up now: tests and callers may swap sys.stdout
     result = run_wav(runtime, args.wav, getattr(args, "engine", None))
     if args.json:
         print(json.dumps(result, ensure_ascii=False), file=out, flush=True)
