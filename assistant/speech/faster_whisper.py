@@ -18,9 +18,10 @@ import math
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -208,12 +209,12 @@ class FasterWhisperEngine:
         )[0]
         tokens = result.sequences_ids[0]
         avg_logprob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
-        if self._is_silence(float(result.no_speech_prob), avg_logprob):
+        if self.is_silence(float(result.no_speech_prob), avg_logprob):
             return "", 0.0
         text = remove_repetition(self._tokenizer.decode(tokens).strip())
-        return text, _confidence(avg_logprob)
+        return text, confidence_of(avg_logprob)
 
-    def _is_silence(self, no_speech_prob: float, avg_logprob: float) -> bool:
+    def is_silence(self, no_speech_prob: float, avg_logprob: float) -> bool:
         """Whisper's own no-speech test, stricter than stock: on silence and noise tiny.en says
         "you" or echoes the prompt with no_speech_prob 0.5-0.99, while real commands stay
         under 0.05 with an average log-probability above -0.6 (measured on the test set)."""
@@ -241,18 +242,15 @@ class FasterWhisperEngine:
         if not parts:
             return "", 0.0
         avg = sum(segment.avg_logprob for segment in parts) / len(parts)
-        return text, _confidence(avg)
+        return text, confidence_of(avg)
 
     def _prompt(self, hint: VocabularyHint | None) -> list[int]:
         tokenizer = self._tokenizer
         key = hint.key() if hint is not None and self.options.use_hint else ()
         if key not in self._prompt_cache:
-            tokens: list[int] = []
-            text = self.prompt_text(hint)
-            if text:
-                encoded = tokenizer.encode(" " + text)[: self.options.max_prompt_tokens]
-                tokens = [tokenizer.sot_prev, *encoded]
-            self._prompt_cache[key] = [*tokens, *tokenizer.sot_sequence, tokenizer.no_timestamps]
+            self._prompt_cache[key] = prompt_tokens(
+                tokenizer, self.prompt_text(hint), self.options.max_prompt_tokens
+            )
         return self._prompt_cache[key]
 
 
@@ -287,6 +285,24 @@ class WhisperStream:
         return self._engine.transcribe(audio, self._hint)
 
 
+class PromptTokenizer(Protocol):
+    """What building a decoder prompt needs from a Whisper tokenizer (faster-whisper's or ours)."""
+
+    sot_prev: int
+    sot_sequence: Sequence[int]
+    no_timestamps: int
+
+    def encode(self, text: str) -> list[int]: ...
+
+
+def prompt_tokens(tokenizer: PromptTokenizer, text: str, max_prompt_tokens: int) -> list[int]:
+    """Previous-text prompt (the home's vocabulary), then the start-of-transcript sequence."""
+    tokens: list[int] = []
+    if text:
+        tokens = [tokenizer.sot_prev, *tokenizer.encode(" " + text)[:max_prompt_tokens]]
+    return [*tokens, *tokenizer.sot_sequence, tokenizer.no_timestamps]
+
+
 def remove_repetition(text: str) -> str:
     """Cut a transcript that starts repeating itself ("Turn on the fan. Turn on the f").
 
@@ -314,5 +330,5 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".?!" else text + "."
 
 
-def _confidence(avg_logprob: float) -> float:
+def confidence_of(avg_logprob: float) -> float:
     return float(min(1.0, max(0.0, math.exp(avg_logprob))))

@@ -41,7 +41,8 @@ from assistant.speech.faster_whisper import (
     FasterWhisperEngine,
     WhisperOptions,
     WhisperStream,
-    _confidence,
+    confidence_of,
+    prompt_tokens,
     remove_repetition,
 )
 
@@ -245,21 +246,18 @@ class ShortWindowWhisper(ABC):
         budget = math.ceil(len(floats) / SAMPLE_RATE * self.decoding.tokens_per_second) + 8
         result = greedy_decode(step, prompt, vocab, min(budget, _TEXT_CONTEXT - len(prompt)))
         noise = result.avg_logprob < _NOISE_LOGPROB
-        if noise or self._policy._is_silence(result.no_speech_prob, result.avg_logprob):
+        if noise or self._policy.is_silence(result.no_speech_prob, result.avg_logprob):
             return "", 0.0
         text = remove_repetition(vocab.decode(list(result.tokens)).strip())
-        return text, _confidence(result.avg_logprob)
+        return text, confidence_of(result.avg_logprob)
 
     def _prompt(self, hint: VocabularyHint | None) -> list[int]:
         vocab = self._require_vocab()
         key = hint.key() if hint is not None and self.decoding.use_hint else ()
         if key not in self._prompt_cache:
-            tokens: list[int] = []
-            text = self.prompt_text(hint)
-            if text:
-                encoded = vocab.encode(" " + text)[: self.decoding.max_prompt_tokens]
-                tokens = [vocab.sot_prev, *encoded]
-            self._prompt_cache[key] = [*tokens, *vocab.sot_sequence, vocab.no_timestamps]
+            self._prompt_cache[key] = prompt_tokens(
+                vocab, self.prompt_text(hint), self.decoding.max_prompt_tokens
+            )
         return self._prompt_cache[key]
 
     def _require_vocab(self) -> WhisperVocab:
