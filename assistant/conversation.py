@@ -468,7 +468,7 @@ class Conversation:
             return self._finish(turn, turn.recognition, (), "There is nothing to undo", "local")
         home = self.backend.home()
         before = [
-            _ResultStub.make(home, item) for item in record["before"] if item["id"] in home.devices
+            _stored_result(home, item) for item in record["before"] if item["id"] in home.devices
         ]
         started = time.perf_counter()
         try:
@@ -645,14 +645,11 @@ def _device_state(device: Device) -> dict[str, Any]:
     return {"id": device.id, "state": device.state, "attributes": dict(device.attributes)}
 
 
-class _ResultStub:
-    """Rebuilds an ActionResult from a stored "before" state so the backend can restore it."""
-
-    @staticmethod
-    def make(home: Home, item: dict[str, Any]) -> ActionResult:
-        current = home.devices[item["id"]]
-        before = current.with_state(item["state"], item["attributes"])
-        return ActionResult(Action(current.id, ActionKind.GET_STATE), before, current)
+def _stored_result(home: Home, item: dict[str, Any]) -> ActionResult:
+    """An ActionResult rebuilt from a stored "before" state, so the backend can restore it."""
+    current = home.devices[item["id"]]
+    before = current.with_state(item["state"], item["attributes"])
+    return ActionResult(Action(current.id, ActionKind.GET_STATE), before, current)
 
 
 def _restoring_action(before: Device, after: Device) -> Action:
