@@ -19,6 +19,7 @@ import platform
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,12 +29,13 @@ from hassil.intents import Intents
 from hassil.recognize import recognize_best
 from home_assistant_intents import get_intents
 
+from assistant.conversation import Conversation
 from assistant.home.loader import load_home
 from assistant.home.model import Area, Device, Domain, Floor, Home
+from assistant.home.simulated import SimulatedBackend
 from assistant.home.vocab import vocabulary_from_home
+from assistant.session import SessionStore
 from intents.engine import IntentEngine
-from intents.fuzzy import repair
-from intents.vocabulary import Vocabulary
 
 RESULTS = Path(__file__).parent / "results"
 ROOMS = [
@@ -175,16 +177,14 @@ def time_calls(
     return samples, matched
 
 
-def no_match_path(engine: IntentEngine, vocabulary: Vocabulary) -> Callable[[str], object]:
-    known = vocabulary.words | engine.template_words()
+def no_match_path(engine: IntentEngine, home: Home, folder: Path) -> Callable[[str], object]:
+    """The whole turn a user waits for on a sentence we cannot serve: exact match, every repair,
+    the explanation, the reply (``Conversation.handle`` on a throwaway copy of the home)."""
+    backend = SimulatedBackend(home, folder / f"bench-{len(home)}.sqlite3")
+    conversation = Conversation(backend, engine, store=SessionStore(None))
 
     def run(text: str) -> object:
-        result = engine.recognize(text, vocabulary)
-        if result is None and (fixed := repair(text, known)) is not None:
-            result = engine.recognize(fixed.text, vocabulary)
-        if result is None:
-            engine.unknown_target(text, vocabulary)
-        return result
+        return conversation.handle(text).intent
 
     return run
 
@@ -197,6 +197,7 @@ def run(devices: int, repeat: int, sentences: int) -> dict[str, Any]:
     engine = IntentEngine()
     reference = reference_intents()
     homes = {"demo": load_home(), f"generated-{devices}": generate_home(devices)}
+    folder = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
     report: dict[str, Any] = {
         "machine": {
             "cores": os.cpu_count(),
@@ -215,7 +216,7 @@ def run(devices: int, repeat: int, sentences: int) -> dict[str, Any]:
         rows = {}
         samples, ok = time_calls(match, lambda s, v=vocabulary: engine.recognize(s, v), repeat)
         rows["hearth match"] = summarize(samples, ok, len(match))
-        samples, ok = time_calls(NO_MATCH, no_match_path(engine, vocabulary), repeat)
+        samples, ok = time_calls(NO_MATCH, no_match_path(engine, home, folder), repeat)
         rows["hearth no-match (full path)"] = summarize(samples, ok, len(NO_MATCH))
 
         def ref(text: str, lists: dict[str, Any] = lists) -> object:
@@ -235,8 +236,10 @@ def run(devices: int, repeat: int, sentences: int) -> dict[str, Any]:
 
 def table(report: dict[str, Any]) -> str:
     lines = [
-        (f"Intent recognition latency ({report['machine']['cores']} cores, "
-        f"{report['repeat']} rounds; ms)"),
+        (
+            f"Intent recognition latency ({report['machine']['cores']} cores, "
+            f"{report['repeat']} rounds; ms)"
+        ),
         "",
         "| home | path | n | p50 | p95 | max | matched |",
         "|---|---|---:|---:|---:|---:|---:|",
