@@ -193,32 +193,14 @@ def whisper_state_dict(model: Ct2Model) -> tuple[WhisperDims, dict[str, np.ndarr
     sd["encoder.conv2.bias"] = model.get("encoder/conv2/bias")
     sd["encoder.positional_embedding"] = model.get("encoder/position_encodings/encodings")
     for i in range(dims.n_audio_layer):
-        src, dst = f"encoder/layer_{i}", f"encoder.blocks.{i}"
-        _split(
-            sd,
-            [f"{dst}.attn.query", f"{dst}.attn.key", f"{dst}.attn.value"],
-            model,
-            f"{src}/self_attention/linear_0",
-        )
-        _linear(sd, f"{dst}.attn.out", model, f"{src}/self_attention/linear_1")
-        _norm(sd, f"{dst}.attn_ln", model, f"{src}/self_attention/layer_norm")
-        _linear(sd, f"{dst}.mlp.0", model, f"{src}/ffn/linear_0")
-        _linear(sd, f"{dst}.mlp.2", model, f"{src}/ffn/linear_1")
-        _norm(sd, f"{dst}.mlp_ln", model, f"{src}/ffn/layer_norm")
+        _block(sd, model, f"encoder/layer_{i}", f"encoder.blocks.{i}")
     _norm(sd, "encoder.ln_post", model, "encoder/layer_norm")
 
     sd["decoder.token_embedding.weight"] = model.get("decoder/embeddings/weight")
     sd["decoder.positional_embedding"] = model.get("decoder/position_encodings/encodings")
     for i in range(dims.n_text_layer):
         src, dst = f"decoder/layer_{i}", f"decoder.blocks.{i}"
-        _split(
-            sd,
-            [f"{dst}.attn.query", f"{dst}.attn.key", f"{dst}.attn.value"],
-            model,
-            f"{src}/self_attention/linear_0",
-        )
-        _linear(sd, f"{dst}.attn.out", model, f"{src}/self_attention/linear_1")
-        _norm(sd, f"{dst}.attn_ln", model, f"{src}/self_attention/layer_norm")
+        _block(sd, model, src, dst)
         _linear(sd, f"{dst}.cross_attn.query", model, f"{src}/attention/linear_0")
         _split(
             sd,
@@ -228,15 +210,27 @@ def whisper_state_dict(model: Ct2Model) -> tuple[WhisperDims, dict[str, np.ndarr
         )
         _linear(sd, f"{dst}.cross_attn.out", model, f"{src}/attention/linear_2")
         _norm(sd, f"{dst}.cross_attn_ln", model, f"{src}/attention/layer_norm")
-        _linear(sd, f"{dst}.mlp.0", model, f"{src}/ffn/linear_0")
-        _linear(sd, f"{dst}.mlp.2", model, f"{src}/ffn/linear_1")
-        _norm(sd, f"{dst}.mlp_ln", model, f"{src}/ffn/layer_norm")
     _norm(sd, "decoder.ln", model, "decoder/layer_norm")
 
     projection = model.aliases.get("decoder/projection/weight", "decoder/projection/weight")
     if projection != "decoder/embeddings/weight":
         raise ConversionError("the output projection is not tied to the token embedding")
     return dims, sd
+
+
+def _block(sd: dict[str, np.ndarray], model: Ct2Model, src: str, dst: str) -> None:
+    """Self-attention and MLP, the parts encoder and decoder blocks share."""
+    _split(
+        sd,
+        [f"{dst}.attn.query", f"{dst}.attn.key", f"{dst}.attn.value"],
+        model,
+        f"{src}/self_attention/linear_0",
+    )
+    _linear(sd, f"{dst}.attn.out", model, f"{src}/self_attention/linear_1")
+    _norm(sd, f"{dst}.attn_ln", model, f"{src}/self_attention/layer_norm")
+    _linear(sd, f"{dst}.mlp.0", model, f"{src}/ffn/linear_0")
+    _linear(sd, f"{dst}.mlp.2", model, f"{src}/ffn/linear_1")
+    _norm(sd, f"{dst}.mlp_ln", model, f"{src}/ffn/layer_norm")
 
 
 def save_checkpoint(dims: WhisperDims, state: dict[str, np.ndarray], path: Path) -> None:
