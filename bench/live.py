@@ -43,7 +43,7 @@ from assistant.audio.vad import SileroVad
 from assistant.audio.wake import load_wake_word
 from assistant.config import Config, VadConfig
 from assistant.events import ActionsExecuted, Event, UtteranceTimings, WakeDetected
-from assistant.pipeline import Pipeline, PipelineOptions
+from assistant.listen import ListenParts, build_pipeline
 from assistant.runtime import Runtime, build_runtime
 from assistant.speech.faster_whisper import FasterWhisperEngine, WhisperOptions
 from assistant.speech.hint import home_hint
@@ -187,14 +187,8 @@ def fresh_runtime(config: Config) -> Runtime:
 
 def idle_cpu(config: Config, engine: FasterWhisperEngine, audio: np.ndarray) -> dict[str, Any]:
     runtime = fresh_runtime(config)
-    pipeline = Pipeline(
-        runtime.conversation,
-        runtime.bus,
-        engine,
-        SileroVad(),
-        load_wake_word(config.wake),
-        PipelineOptions.from_config(config),
-        hint=home_hint(runtime.backend.home()),
+    pipeline = build_pipeline(
+        runtime, ListenParts(engine, SileroVad(), home_hint(runtime.backend.home()))
     )
     wakes: list[Event] = []
     runtime.bus.subscribe(wakes.append, [WakeDetected.type])
@@ -220,14 +214,8 @@ def live_latency(
     correct = 0
     details: list[dict[str, Any]] = []
     runtime = fresh_runtime(config)
-    pipeline = Pipeline(
-        runtime.conversation,
-        runtime.bus,
-        engine,
-        SileroVad(),
-        load_wake_word(config.wake),
-        PipelineOptions.from_config(config),
-        hint=home_hint(runtime.backend.home()),
+    pipeline = build_pipeline(
+        runtime, ListenParts(engine, SileroVad(), home_hint(runtime.backend.home()))
     )
     timings: list[UtteranceTimings] = []
     changed: list[str] = []
