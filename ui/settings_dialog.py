@@ -418,7 +418,7 @@ class SettingsDialog(QDialog):
         self.cloud_states = QCheckBox("Also send the devices' current states")
         self.cloud_states.setAccessibleName("Send device states")
         form.addRow(self.cloud_states)
-        key_note = QLabel("The API key is kept in the system keyring: hearth cloud key set")
+        key_note = QLabel("The API key is kept in the system keyring; store it with: hearth privacy --set-key")
         key_note.setObjectName("secondary")
         key_note.setWordWrap(True)
         form.addRow(key_note)
