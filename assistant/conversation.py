@@ -212,6 +212,11 @@ class Conversation:
             self.store.set("pending", None)  # a new command replaces an unanswered question
         return self._run_plan(turn, home)
 
+    def recognize(self, text: str) -> Recognition | None:
+        """What ``text`` would be understood as (repairs included), without acting on it: the
+        live pipeline asks this of partial transcripts to act before the silence runs out."""
+        return self._recognize(" ".join(text.split()), self.backend.home())
+
     def run_actions(self, actions: Sequence[Action], confirmed: bool = False) -> TurnResult:
         """Direct control (GUI cards): same checks, confirmation and undo as a spoken command."""
         turn = _Turn(text="", started=time.perf_counter(), asr_ms=0.0)
@@ -245,7 +250,10 @@ class Conversation:
         if single is not None:
             candidates.append((single.text, single.score))
             candidates += [(r.text, r.score) for r in merged_pairs(base, known)]
-        candidates += [(r.text, r.score) for r in name_phrases(base, vocabulary.phrases)]
+        # The whole-phrase repair also on the words as heard: a word-by-word repair can turn a
+        # split name's halves into other words ("chandel layer" → "channel player").
+        for heard in dict.fromkeys((base, text)):
+            candidates += [(r.text, r.score) for r in name_phrases(heard, vocabulary.phrases)]
         for candidate, score in dict.fromkeys(candidates):
             recognition = self.engine.recognize(candidate, vocabulary, context)
             if recognition is not None:

@@ -71,7 +71,6 @@ from assistant.scheduler import (
 )
 from assistant.speech.base import SpeechEngine, TranscriptResult, VocabularyHint
 from assistant.tts import Earcon, Speaker
-from intents.fuzzy import repair
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -150,7 +149,7 @@ class _Utterance:
     partial_covers: int = 0  # samples the latest partial decoded
     partial_ms: float = 0.0
     partials: int = 0
-    decoding_until: int | None = None  # samples the in-flight decode covers
+    in_flight: dict[Lane, int] = field(default_factory=dict)  # lane → samples its decode covers
     candidate: tuple[str, int] | None = None  # a partial that is a complete command
     last_partial_at: int = 0
     final_pending: bool = False
@@ -174,6 +173,10 @@ class _Utterance:
     def speech_start_sample(self) -> int:
         start = self.endpointer.speech_start_s or 0.0
         return max(0, int(start * SAMPLE_RATE))
+
+    def covering(self, sample: int) -> bool:
+        """Is a decode running that will cover the audio up to ``sample``?"""
+        return any(upto >= sample for upto in self.in_flight.values())
 
     def time_of(self, sample: int) -> float:
         """Clock time at which ``sample`` of this utterance arrived."""
@@ -504,38 +507,50 @@ class Pipeline:
 
     # -- decoding --------------------------------------------------------------------------------
 
+    @property
+    def _finish_lane(self) -> Lane:
+        """Where decodes that may end the utterance run: their own lane when the engine can
+        decode two utterances at once, so they never wait for a periodic partial."""
+        return Lane.FINISH if getattr(self.engine, "concurrent", False) else Lane.DECODE
+
     def _maybe_decode(self, utt: _Utterance) -> None:
         """Start a partial decode: periodically while speaking, and at once on a pause."""
-        if utt.decoding_until is not None or utt.final_pending:
+        if utt.final_pending:
             return
         # A pause starts when the VAD score drops under its threshold; the end-pointer's lower
         # hysteresis line (which keeps word endings inside an utterance) would start it later.
         speech_end = min(utt.speech_end_sample(), max(utt.loud_end, utt.speech_start_sample()))
-        pausing = speech_end < utt.samples
-        grown = utt.samples - utt.last_partial_at >= self.options.partial_interval_s * SAMPLE_RATE
-        if pausing and utt.partial_covers >= speech_end:
-            return  # the pause is already decoded
-        if not (pausing or grown):
+        if speech_end < utt.samples:  # pausing: decode everything said so far, right now
+            if utt.partial_covers >= speech_end or utt.covering(speech_end):
+                return  # the pause is already decoded, or being decoded
+            if self._finish_lane not in utt.in_flight:
+                self._submit_decode(utt, utt.samples, final=False, lane=self._finish_lane)
             return
-        self._submit_decode(utt, utt.samples, final=False)
+        grown = utt.samples - utt.last_partial_at >= self.options.partial_interval_s * SAMPLE_RATE
+        if grown and Lane.DECODE not in utt.in_flight:
+            self._submit_decode(utt, utt.samples, final=False)
 
-    def _submit_decode(self, utt: _Utterance, upto: int, final: bool) -> None:
+    def _submit_decode(
+        self, utt: _Utterance, upto: int, final: bool, lane: Lane = Lane.DECODE
+    ) -> None:
         assert self._scheduler is not None
         first = max(0, utt.speech_start_sample() - int(self.options.speech_preroll_s * SAMPLE_RATE))
         audio = utt.audio()[first:upto].copy()
-        utt.decoding_until = upto
+        utt.in_flight[lane] = upto
         utt.last_partial_at = upto
         engine, hint = self.engine, self.hint
         self._scheduler.submit(
-            Lane.DECODE,
+            lane,
             lambda: engine.transcribe(audio, hint),
-            lambda outcome: self._on_decoded(utt, upto, final, outcome),
+            lambda outcome: self._on_decoded(utt, upto, final, outcome, lane),
         )
 
-    def _on_decoded(self, utt: _Utterance, upto: int, final: bool, outcome: Outcome) -> None:
+    def _on_decoded(
+        self, utt: _Utterance, upto: int, final: bool, outcome: Outcome, lane: Lane = Lane.DECODE
+    ) -> None:
         if utt is not self._utt:
             return  # cancelled or superseded meanwhile
-        utt.decoding_until = None
+        utt.in_flight.pop(lane, None)
         if outcome.error is not None:
             self._error(
                 Stage.ASR,
@@ -547,22 +562,25 @@ class Pipeline:
         result: TranscriptResult = outcome.value
         utt.partials += 0 if final else 1
         utt.partial_ms += 1000.0 * (outcome.finished_s - outcome.started_s)
-        if upto >= utt.partial_covers:
+        newest = upto >= utt.partial_covers  # with two lanes, an older decode can finish last
+        if newest:
             utt.partial_text, utt.partial_covers = result.text, upto
         if utt.final_pending:
-            if upto >= utt.speech_end_sample():
+            speech_end = utt.speech_end_sample()
+            if utt.partial_covers >= speech_end:
                 self._final_transcript(utt, utt.partial_text, early=False)
+            elif not utt.covering(speech_end) and self._finish_lane not in utt.in_flight:
+                self._submit_decode(utt, utt.samples, final=True, lane=self._finish_lane)
+            return  # else a decode in flight covers the end (or is retried when it returns)
+        if newest:
+            text = collapse_repeat(result.text)
+            if text and utt.kind is not UtteranceKind.BARGE_IN:
+                self.bus.publish(Transcript(text, final=False, utterance_id=utt.id))
+            if self._complete(text, utt.kind) and upto >= utt.loud_end:
+                utt.candidate = (text, upto)
             else:
-                self._submit_decode(utt, utt.samples, final=True)
-            return
-        text = collapse_repeat(result.text)
-        if text and utt.kind is not UtteranceKind.BARGE_IN:
-            self.bus.publish(Transcript(text, final=False, utterance_id=utt.id))
-        if self._complete(text, utt.kind) and upto >= utt.loud_end:
-            utt.candidate = (text, upto)
-        else:
-            utt.candidate = None
-        self._maybe_act_early(utt)
+                utt.candidate = None
+            self._maybe_act_early(utt)
         if (
             self._utt is utt
             and self.state in (PipelineState.LISTENING, PipelineState.REPLYING)
@@ -592,17 +610,8 @@ class Pipeline:
             return True
         if kind is UtteranceKind.BARGE_IN:
             return False
-        conversation = self.conversation
-        home = conversation.backend.home()
-        area = home.areas.get(conversation.speaker_area or "")
-        context = {"area": area.name} if area is not None else None
-        vocabulary = conversation.vocabulary(home)
-        engine = conversation.engine
-        if engine.recognize(text, vocabulary, context) is not None:
-            return True
-        # The same repair the conversation applies to misheard words ("back light").
-        fixed = repair(text, vocabulary.words | engine.template_words())
-        return fixed is not None and engine.recognize(fixed.text, vocabulary, context) is not None
+        # The same recognition, repairs included, that the turn itself will run.
+        return self.conversation.recognize(text) is not None
 
     def _finalize(self, utt: _Utterance, early: bool, text: str | None = None) -> None:
         """The utterance is over: get its final transcript (reusing a partial when it can)."""
@@ -626,9 +635,9 @@ class Pipeline:
             self._final_transcript(utt, text, early=True)
         elif utt.partial_covers >= utt.speech_end_sample() and utt.partial_text:
             self._final_transcript(utt, utt.partial_text, early=False)
-        elif utt.decoding_until is None:
-            self._submit_decode(utt, utt.samples, final=True)
-        # else: the decode in flight finishes first; _on_decoded takes it from there
+        elif not utt.covering(utt.speech_end_sample()) and self._finish_lane not in utt.in_flight:
+            self._submit_decode(utt, utt.samples, final=True, lane=self._finish_lane)
+        # else: a decode in flight finishes first; _on_decoded takes it from there
 
     def _final_transcript(self, utt: _Utterance, text: str, early: bool) -> None:
         utt.final_pending = False

@@ -32,7 +32,8 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class Lane(StrEnum):
-    DECODE = "decode"  # speech engine: partials and final transcripts
+    DECODE = "decode"  # speech engine: partials while the user speaks
+    FINISH = "finish"  # speech engine, when it decodes two at once: pauses and end of speech
     ACT = "act"  # conversation: intent, actions, reply text
 
 

