@@ -112,6 +112,7 @@ class PipelineOptions:
     partial_interval_s: float = 0.6  # decode the growing utterance this often while speaking
     early: bool = True  # act on a partial that is already a complete command
     early_pause_s: float = 0.12  # ... once the VAD has heard this much pause after it
+    pause_decode_s: float = 0.05  # quiet this long (past the VAD's own window) is a pause
     transcribe_timeout_s: float = 8.0
     act_timeout_s: float = 20.0  # cloud help has its own, shorter timeouts inside this
     reply_tail_s: float = 0.3  # echo of the reply dies down: wake word still ignored
@@ -520,7 +521,8 @@ class Pipeline:
         # A pause starts when the VAD score drops under its threshold; the end-pointer's lower
         # hysteresis line (which keeps word endings inside an utterance) would start it later.
         speech_end = min(utt.speech_end_sample(), max(utt.loud_end, utt.speech_start_sample()))
-        if speech_end < utt.samples:  # pausing: decode everything said so far, right now
+        if utt.samples - speech_end >= self.options.pause_decode_s * SAMPLE_RATE:
+            # A pause: decode everything said so far, right now.
             if utt.partial_covers >= speech_end or utt.covering(speech_end):
                 return  # the pause is already decoded, or being decoded
             if self._finish_lane not in utt.in_flight:

@@ -125,10 +125,25 @@ def test_micro_wake_word_ignores_other_speech() -> None:
     assert detections("okay_nabu", chatter) == 0
 
 
-def test_default_threshold_is_the_models_own_cutoff() -> None:
+def test_default_threshold_is_the_tuned_cutoff_held_for_several_chunks() -> None:
     detector = load_wake_word(WakeConfig())
-    assert detector.debouncer.config.cutoff == pytest.approx(0.85)
+    assert detector.debouncer.config.cutoff == pytest.approx(0.7)
+    assert detector.debouncer.config.trigger_chunks == 6
     assert load_wake_word(WakeConfig(threshold=0.6)).debouncer.config.cutoff == 0.6
+    # A word without a tuned rule keeps its model's own cutoff on one chunk.
+    mycroft = load_wake_word(WakeConfig(word="hey_mycroft"))
+    assert mycroft.debouncer.config.cutoff == pytest.approx(mycroft.model.default_cutoff)
+    assert mycroft.debouncer.config.trigger_chunks == 1
+
+
+def test_the_wake_word_is_heard_in_noise() -> None:
+    rng = np.random.default_rng(3)
+    clean = np.concatenate([np.zeros(16000, np.int16), voices.piper("Okay Nabu.")])
+    signal = clean.astype(np.float64)
+    noise = rng.normal(0.0, 1.0, len(signal))
+    noise *= np.sqrt(np.mean(signal**2) / 10 ** (10 / 10)) / np.sqrt(np.mean(noise**2))
+    noisy = np.clip(signal + noise, -32768, 32767).astype(np.int16)  # 10 dB SNR
+    assert detections("okay_nabu", noisy) == 1
 
 
 def test_open_wake_word_is_an_option() -> None:
