@@ -82,10 +82,12 @@ def _setup(name: str, home: Any) -> tuple[Any, Any]:
         grammar = get_engine("grammar", sentences=hint.sentences, slots=hint.slots)
         grammar.load()
         return grammar, None
+    if name == "reference":  # stock: one decode at a time on every core, 30 s window, no hint
+        stock = get_engine("faster-whisper", full_window=True, use_hint=False, workers=1)
+        stock.load()
+        return stock, None
     whisper = get_engine("faster-whisper")
     whisper.load()
-    if name == "reference":
-        return whisper.variant(full_window=True, use_hint=False), None  # type: ignore[attr-defined]
     return whisper, home_hint(home)
 
 

@@ -261,7 +261,7 @@ def live_latency(
 
 def reference_latency(config: Config, utterances: int) -> tuple[list[float], int]:
     """VAD with a fixed 0.7 s silence, then stock tiny.en int8, then intent + action."""
-    engine = FasterWhisperEngine(WhisperOptions(full_window=True, use_hint=False))
+    engine = FasterWhisperEngine(WhisperOptions(full_window=True, use_hint=False, workers=1))
     engine.load()
     vad = SileroVad()
     latencies: list[float] = []
