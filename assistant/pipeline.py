@@ -7,7 +7,9 @@ paired StageStart/StageEnd events with timings; a failing stage emits an ErrorEv
 and returns to idle, and the loop carries on.
 
 Why it is fast: while the user speaks, the growing utterance is decoded on the decode lane every
-``partial_interval_s`` and again as soon as the VAD hears a pause. When such a partial transcript,
+``partial_interval_s``, and as soon as the VAD hears a pause it is decoded again on the finish
+lane (when the engine can run two decodes at once), so the decode that may end the utterance
+never waits for a periodic partial that started before the pause. When such a partial transcript,
 covering all speech so far, is already a whole command this home can execute (the intent engine
 matches it exactly) and the pause has lasted ``early_pause_s``, the command runs without waiting
 for the end-of-speech silence; otherwise the usual silence (``vad.silence_s``) ends the utterance

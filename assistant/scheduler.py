@@ -12,6 +12,8 @@ machine never blocks on a model and keeps consuming audio. Two schedulers provid
   the result at the virtual time the job would have finished. That is a discrete-event model of
   the threaded pipeline: latencies it reports are those a live user would feel on this machine
   (with one lane job at a time per lane, as in the live pipeline), without waiting in real time.
+  Jobs on two lanes overlap in simulated time; that matches the threaded pipeline when each
+  uses its own cores (the speech engine's two workers get half the cores each).
 """
 
 from __future__ import annotations
