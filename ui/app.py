@@ -14,6 +14,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -31,6 +32,7 @@ from ui.icon import app_icon
 from ui.main_window import AppServices, MainWindow
 from ui.preferences import UiPreferences, default_settings
 from ui.runtime_factory import RuntimeFactory
+from ui.signal_refcount import protect_true
 from ui.voice import OpenSource, PacedSource
 
 _LOGGER = logging.getLogger(__name__)
@@ -181,16 +183,32 @@ def _open_history(config: Config) -> History | None:
         return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Start the app; returns the exit status (``hearth`` and ``python -m ui`` call this)."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+@dataclass
+class DesktopApp:
+    """The assembled app before its event loop runs: what ``main`` and scripts drive."""
+
+    app: QApplication
+    window: MainWindow
+    bridge: EngineBridge
+    factory: RuntimeFactory
+    preferences: UiPreferences
+    history: History | None
+    problem: str | None  # why the saved settings were not used, if they were not
+
+
+def create(args: argparse.Namespace) -> DesktopApp:
+    """Build the application and the window; nothing is shown and no engine is built yet."""
+    protect_true()  # before the first emit: PySide 6.12 on Python 3.11 would crash in minutes
     logging.basicConfig(level=logging.WARNING, format="hearth: %(message)s")
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "hearth"])
+    if not isinstance(app, QApplication):
+        raise TypeError("Hearth's window needs a QApplication, not a QCoreApplication")
     app.setApplicationName("Hearth")
     app.setApplicationDisplayName("Hearth")
     app.setDesktopFileName("hearth")
-
     app.setWindowIcon(app_icon())
+    # The window decides when the app ends (it may live on in the tray with no window shown).
+    app.setQuitOnLastWindowClosed(False)
     UiThreadCollector(app)  # Python's GC must never free a Qt object on an engine thread
 
     config, problem = load_config(args.config)
@@ -207,6 +225,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         open_source=wav_opener(args.voice_wav) if args.voice_wav else None,
     )
     window = MainWindow(bridge, services=services)
+    window.closed.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    if problem:
+        bridge.runtime_ready.connect(lambda _rt: window.reply.setText(problem))
+    return DesktopApp(app, window, bridge, factory, preferences, history, problem)
+
+
+def run(desktop: DesktopApp) -> int:
+    """Run the event loop; the engine is built once it runs, so the first paint is not delayed."""
+    QTimer.singleShot(0, lambda: desktop.bridge.load(desktop.factory))
+    try:
+        return int(desktop.app.exec())
+    finally:
+        desktop.bridge.shutdown()
+        if desktop.history is not None:
+            desktop.history.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the app; returns the exit status (``hearth`` and ``python -m ui`` call this)."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    desktop = create(args)
+    window = desktop.window
     if args.screenshot:
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))
@@ -216,17 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.show()
     else:
         window.start()
-        if args.first_run or not preferences.first_run_done:
+        if args.first_run or not desktop.preferences.first_run_done:
             # After the first paint, so the main window is there behind it.
             QTimer.singleShot(0, window.show_first_run)
-    if problem:
-        bridge.runtime_ready.connect(lambda _rt: window.reply.setText(problem))
-
-    # Start building only once the event loop runs, so the first paint is not delayed.
-    QTimer.singleShot(0, lambda: bridge.load(factory))
-    try:
-        return int(app.exec())
-    finally:
-        bridge.shutdown()
-        if history is not None:
-            history.close()
+    return run(desktop)

@@ -10,12 +10,10 @@ the backend would refuse.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,16 +24,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.home.commands import Action, ActionKind
-from assistant.home.effects import DEFAULT_TEMPERATURE_RANGE, supported_actions
+from assistant.home.commands import ActionKind
+from assistant.home.effects import DEFAULT_TEMPERATURE_RANGE
 from assistant.home.model import Device, Domain
-from ui.style import color_for, repolish
+from ui.device_card import (
+    ACTIVE_STATES,
+    CARD_HEIGHT,
+    CARD_MIN_WIDTH,
+    DeviceCard,
+    Row,
+    number_text,
+    percent,
+    title_text,
+    toggle_button,
+)
+from ui.style import color_for
 
-CARD_MIN_WIDTH = 230
-CARD_HEIGHT = 104
+__all__ = [
+    "CARD_HEIGHT",
+    "CARD_MIN_WIDTH",
+    "BinarySensorCard",
+    "ClimateCard",
+    "CoverCard",
+    "DeviceCard",
+    "LightCard",
+    "LockCard",
+    "MediaCard",
+    "SceneCard",
+    "SensorCard",
+    "ToggleCard",
+    "VacuumCard",
+    "card_for",
+]
 
-_ACTIVE_STATES = {"on", "open", "opening", "unlocked", "playing", "heat", "cool", "auto",
-                  "heat_cool", "cleaning", "mowing", "returning"}
 _BINARY_WORDS = {
     "door": ("Open", "Closed"),
     "window": ("Open", "Closed"),
@@ -47,136 +68,6 @@ _BINARY_WORDS = {
     "moisture": ("Wet", "Dry"),
     "smoke": ("Smoke!", "Clear"),
 }
-
-
-def _title(text: str) -> str:
-    return text.replace("_", " ").capitalize()
-
-
-def _number(value: Any) -> str:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{number:g}"
-
-
-def _percent(device: Device, key: str) -> int:
-    try:
-        return max(0, min(100, round(float(device.attributes.get(key, 0) or 0))))
-    except (TypeError, ValueError):
-        return 0
-
-
-class DeviceCard(QFrame):
-    """Name, state line and domain-specific controls for one device."""
-
-    #: A tuple of Actions the user asked for with this card's controls.
-    action_requested = Signal(object)
-
-    def __init__(self, device: Device, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.device = device
-        self.supported = supported_actions(device.domain)
-        self.setObjectName("card")
-        self.setMinimumWidth(CARD_MIN_WIDTH)
-        self.setFixedHeight(CARD_HEIGHT)
-        self.setAccessibleName(f"{device.name} card")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(4)
-        header = QHBoxLayout()
-        header.setSpacing(6)
-        self.name_label = QLabel(device.name)
-        self.name_label.setObjectName("cardTitle")
-        self.name_label.setToolTip(device.id)
-        header.addWidget(self.name_label, 1)
-        layout.addLayout(header)
-        self.state_label = QLabel()
-        self.state_label.setObjectName("secondary")
-        self.state_label.setAccessibleName(f"{device.name} state")
-        layout.addWidget(self.state_label)
-        layout.addStretch(1)
-        self.build(layout)
-        self.set_device(device)
-
-    # -- for subclasses ---------------------------------------------------------------------------
-
-    def build(self, layout: QVBoxLayout) -> None:
-        """Add the controls; the base card has none (sensors, unknown domains)."""
-
-    def refresh(self) -> None:
-        """Show ``self.device``'s state in the controls (signals are blocked meanwhile)."""
-
-    def state_text(self) -> str:
-        return _title(self.device.state)
-
-    def is_active(self) -> bool:
-        return self.device.state in _ACTIVE_STATES
-
-    def can(self, kind: ActionKind) -> bool:
-        return kind in self.supported
-
-    def request(self, kind: ActionKind, **params: Any) -> None:
-        self.action_requested.emit((Action(self.device.id, kind, params),))
-
-    def button(self, text: str, accessible: str, on_click: Callable[[], None]) -> QPushButton:
-        widget = QPushButton(text)
-        widget.setAccessibleName(accessible)
-        widget.setToolTip(accessible)
-        widget.clicked.connect(on_click)
-        return widget
-
-    def slider(self, accessible: str, on_change: Callable[[int], None]) -> QSlider:
-        """A 0-100 slider that sends one command when released (or per key press)."""
-        widget = QSlider(Qt.Orientation.Horizontal)
-        widget.setRange(0, 100)
-        widget.setSingleStep(5)
-        widget.setPageStep(10)
-        widget.setTracking(False)
-        widget.setAccessibleName(accessible)
-        widget.setToolTip(accessible)
-        widget.valueChanged.connect(on_change)
-        return widget
-
-    # -- state ----------------------------------------------------------------------------------------
-
-    def set_device(self, device: Device) -> None:
-        """Show a new snapshot of the device (from the backend or a DeviceChanged event)."""
-        self.device = device
-        blocked = [w for w in self.findChildren(QWidget) if not w.signalsBlocked()]
-        for widget in blocked:
-            widget.blockSignals(True)
-        try:
-            self.state_label.setText(self.state_text())
-            self.refresh()
-        finally:
-            for widget in blocked:
-                widget.blockSignals(False)
-        active = "true" if self.is_active() else "false"
-        if self.property("active") != active:
-            self.setProperty("active", active)
-            repolish(self)
-
-    def apply_change(self, state: str, attributes: dict[str, Any]) -> None:
-        self.set_device(self.device.with_state(state, attributes))
-
-
-def toggle_button() -> QPushButton:
-    """A checkable On/Off button styled as a switch (see ``QPushButton#toggle`` in style.py)."""
-    button = QPushButton()
-    button.setObjectName("toggle")
-    button.setCheckable(True)
-    button.setMinimumWidth(64)
-    return button
-
-
-class _Row(QHBoxLayout):
-    def __init__(self, *widgets: QWidget, stretch_first: bool = False) -> None:
-        super().__init__()
-        self.setSpacing(6)
-        for index, widget in enumerate(widgets):
-            self.addWidget(widget, 1 if stretch_first and index == 0 else 0)
 
 
 class ToggleCard(DeviceCard):
@@ -204,7 +95,7 @@ class ToggleCard(DeviceCard):
         self.request(ActionKind.TURN_ON if checked else ActionKind.TURN_OFF)
 
     def on_state(self) -> bool:
-        return self.device.state in _ACTIVE_STATES
+        return self.device.state in ACTIVE_STATES
 
     def refresh(self) -> None:
         on = self.on_state()
@@ -233,14 +124,14 @@ class LightCard(ToggleCard):
 
     def state_text(self) -> str:
         if self.device.state == "on" and self.dimmable:
-            return f"On · {_percent(self.device, 'brightness')}%"
+            return f"On · {percent(self.device, 'brightness')}%"
         return super().state_text()
 
     def refresh(self) -> None:
         super().refresh()
         if self.brightness is not None:
             lit = self.device.state == "on"
-            self.brightness.setValue(_percent(self.device, "brightness") if lit else 0)
+            self.brightness.setValue(percent(self.device, "brightness") if lit else 0)
         name = self.device.attributes.get("color")
         color = color_for(name)
         self.swatch.setVisible(color is not None)
@@ -259,20 +150,23 @@ class CoverCard(DeviceCard):
         self.position = self.slider(
             f"{name} position", lambda value: self.request(ActionKind.SET_POSITION, position=value)
         )
-        self.open_button = self.button("Open", f"Open {name}", lambda: self.request(ActionKind.OPEN))
+        self.open_button = self.button(
+            "Open", f"Open {name}", lambda: self.request(ActionKind.OPEN)
+        )
         self.close_button = self.button(
             "Close", f"Close {name}", lambda: self.request(ActionKind.CLOSE)
         )
-        layout.addLayout(_Row(self.position, self.open_button, self.close_button,
-                              stretch_first=True))
+        layout.addLayout(
+            Row(self.position, self.open_button, self.close_button, stretch_first=True)
+        )
 
     def state_text(self) -> str:
         if "position" in self.device.attributes:
-            return f"{_title(self.device.state)} · {_percent(self.device, 'position')}%"
+            return f"{title_text(self.device.state)} · {percent(self.device, 'position')}%"
         return super().state_text()
 
     def refresh(self) -> None:
-        self.position.setValue(_percent(self.device, "position"))
+        self.position.setValue(percent(self.device, "position"))
 
 
 class LockCard(DeviceCard):
@@ -281,7 +175,7 @@ class LockCard(DeviceCard):
     def build(self, layout: QVBoxLayout) -> None:
         self.lock_button = QPushButton()
         self.lock_button.clicked.connect(self._clicked)
-        layout.addLayout(_Row(QWidget(), self.lock_button, stretch_first=True))
+        layout.addLayout(Row(QWidget(), self.lock_button, stretch_first=True))
 
     def _clicked(self) -> None:
         self.request(ActionKind.UNLOCK if self.device.state == "locked" else ActionKind.LOCK)
@@ -304,8 +198,10 @@ class ClimateCard(ToggleCard):
     def fill(self, extra: QHBoxLayout) -> None:
         low, high = DEFAULT_TEMPERATURE_RANGE
         self.target = QDoubleSpinBox()
-        self.target.setRange(float(self.device.attributes.get("min_temp", low)),
-                             float(self.device.attributes.get("max_temp", high)))
+        self.target.setRange(
+            float(self.device.attributes.get("min_temp", low)),
+            float(self.device.attributes.get("max_temp", high)),
+        )
         self.target.setSingleStep(0.5)
         self.target.setDecimals(1)
         self.target.setSuffix(f" {self.unit()}")
@@ -322,8 +218,8 @@ class ClimateCard(ToggleCard):
 
     def state_text(self) -> str:
         current = self.device.attributes.get("current_temperature")
-        now = f" · now {_number(current)} {self.unit()}" if current is not None else ""
-        return f"{_title(self.device.state)}{now}"
+        now = f" · now {number_text(current)} {self.unit()}" if current is not None else ""
+        return f"{title_text(self.device.state)}{now}"
 
     def refresh(self) -> None:
         super().refresh()
@@ -337,14 +233,19 @@ class MediaCard(DeviceCard):
 
     def build(self, layout: QVBoxLayout) -> None:
         name = self.device.name
-        self.previous = self.icon_button(QStyle.StandardPixmap.SP_MediaSkipBackward,
-                                         f"{name} previous track",
-                                         lambda: self.request(ActionKind.MEDIA_PREVIOUS))
-        self.play = self.icon_button(QStyle.StandardPixmap.SP_MediaPlay, f"Play {name}",
-                                     self._play_pause)
-        self.next = self.icon_button(QStyle.StandardPixmap.SP_MediaSkipForward,
-                                     f"{name} next track",
-                                     lambda: self.request(ActionKind.MEDIA_NEXT))
+        self.previous = self.icon_button(
+            QStyle.StandardPixmap.SP_MediaSkipBackward,
+            f"{name} previous track",
+            lambda: self.request(ActionKind.MEDIA_PREVIOUS),
+        )
+        self.play = self.icon_button(
+            QStyle.StandardPixmap.SP_MediaPlay, f"Play {name}", self._play_pause
+        )
+        self.next = self.icon_button(
+            QStyle.StandardPixmap.SP_MediaSkipForward,
+            f"{name} next track",
+            lambda: self.request(ActionKind.MEDIA_NEXT),
+        )
         has_playlist = bool(self.device.attributes.get("playlist"))
         self.previous.setVisible(has_playlist)
         self.next.setVisible(has_playlist)
@@ -361,11 +262,11 @@ class MediaCard(DeviceCard):
         volume_icon.setPixmap(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16)
         )
-        row = _Row(self.previous, self.play, self.next)
+        row = Row(self.previous, self.play, self.next)
         row.addStretch(1)
         row.addWidget(self.power)
         layout.addLayout(row)
-        layout.addLayout(_Row(volume_icon, self.volume))
+        layout.addLayout(Row(volume_icon, self.volume))
 
     def icon_button(
         self, icon: QStyle.StandardPixmap, accessible: str, on_click: Callable[[], None]
@@ -382,17 +283,19 @@ class MediaCard(DeviceCard):
     def state_text(self) -> str:
         title = self.device.attributes.get("media_title")
         if title and self.device.state in {"playing", "paused"}:
-            return f"{_title(self.device.state)} · {title}"
+            return f"{title_text(self.device.state)} · {title}"
         return super().state_text()
 
     def refresh(self) -> None:
         playing = self.device.state == "playing"
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
         self.play.setIcon(self.style().standardIcon(icon))
         verb = "Pause" if playing else "Play"
         self.play.setAccessibleName(f"{verb} {self.device.name}")
         self.play.setToolTip(f"{verb} {self.device.name}")
-        self.volume.setValue(_percent(self.device, "volume"))
+        self.volume.setValue(percent(self.device, "volume"))
         on = self.device.state != "off"
         self.power.setChecked(on)
         self.power.setText("On" if on else "Off")
@@ -406,18 +309,20 @@ class VacuumCard(DeviceCard):
     def build(self, layout: QVBoxLayout) -> None:
         name = self.device.name
         start = self.button("Start", f"Start {name}", lambda: self.request(ActionKind.START))
-        dock = self.button("Dock", f"Send {name} home",
-                           lambda: self.request(ActionKind.RETURN_HOME))
-        layout.addLayout(_Row(QWidget(), start, dock, stretch_first=True))
+        dock = self.button(
+            "Dock", f"Send {name} home", lambda: self.request(ActionKind.RETURN_HOME)
+        )
+        layout.addLayout(Row(QWidget(), start, dock, stretch_first=True))
 
 
 class SceneCard(DeviceCard):
     """Scenes, scripts and buttons: one Activate button."""
 
     def build(self, layout: QVBoxLayout) -> None:
-        run = self.button("Activate", f"Activate {self.device.name}",
-                          lambda: self.request(ActionKind.TURN_ON))
-        layout.addLayout(_Row(QWidget(), run, stretch_first=True))
+        run = self.button(
+            "Activate", f"Activate {self.device.name}", lambda: self.request(ActionKind.TURN_ON)
+        )
+        layout.addLayout(Row(QWidget(), run, stretch_first=True))
         members = self.device.attributes.get("entities") or {}
         self.summary = f"{len(members)} devices" if members else "Scene"
 
@@ -443,11 +348,11 @@ class SensorCard(DeviceCard):
 
     def state_text(self) -> str:
         kind = self.device.device_class
-        return _title(kind) if kind else "Sensor"
+        return title_text(kind) if kind else "Sensor"
 
     def refresh(self) -> None:
         unit = self.device.attributes.get("unit_of_measurement", "")
-        self.value.setText(f"{_number(self.device.state)} {unit}".strip())
+        self.value.setText(f"{number_text(self.device.state)} {unit}".strip())
 
     def is_active(self) -> bool:
         return False
@@ -495,4 +400,3 @@ def card_for(device: Device, parent: QWidget | None = None) -> DeviceCard:
     card = _CARDS.get(device.domain, DeviceCard)(device, parent)
     card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return card
-

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import replace
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -46,14 +46,18 @@ def timing_text(timings_ms: dict[str, float]) -> str:
 
 
 def timing_legend(timings_ms: dict[str, float]) -> str:
-    """The same numbers as rich text, each with a square in its bar colour (the legend)."""
+    """The same numbers as rich text, each with a square in its bar colour (the legend).
+
+    Inside an entry the spaces do not break ("asr 412.0 ms" stays together); between entries
+    they do, so a narrow column wraps the legend onto more lines instead of cutting it off.
+    """
     shown = [
-        f"<span style='color:{STAGE_COLORS[s]}'>&#9632;</span> {s} {ms:.1f} ms"
+        f"<span style='color:{STAGE_COLORS[s]}'>&#9632;</span>&nbsp;{s}&nbsp;{ms:.1f}&nbsp;ms"
         for s, ms in stage_segments(timings_ms)
         if s != "other"
     ]
-    shown.append(f"total {float(timings_ms.get('total', 0.0)):.1f} ms")
-    return " &nbsp;".join(shown)
+    shown.append(f"total&nbsp;{float(timings_ms.get('total', 0.0)):.1f}&nbsp;ms")
+    return "&nbsp;&nbsp; ".join(shown)
 
 
 class TimingBar(QWidget):
@@ -89,6 +93,25 @@ class TimingBar(QWidget):
         painter.end()
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit; the tooltip has the whole text."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = text
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        elided = self.fontMetrics().elidedText(
+            self.full_text, Qt.TextElideMode.ElideRight, max(0, self.contentsRect().width())
+        )
+        if elided != self.text():
+            self.setText(elided)
+
+
 class HistoryEntry(QWidget):
     """One turn: time and words, what it became, the reply, and the timing bar."""
 
@@ -101,23 +124,24 @@ class HistoryEntry(QWidget):
         said = "(device card)" if result.source == "direct" else f"“{result.text}”"
         top = QLabel(f"<b>{when:%H:%M:%S}</b>&nbsp;&nbsp;{_escape(said)}")
         top.setTextFormat(Qt.TextFormat.RichText)
+        top.setWordWrap(True)  # a long sentence is what the user said: show all of it
         layout.addWidget(top)
         meaning = result.intent or "not understood"
         source = f" · {result.source}" if result.source else ""
-        detail = QLabel(f"{meaning}{source} → {result.response}")
+        detail = ElidedLabel(f"{meaning}{source} → {result.response}")  # rows stay even
         detail.setObjectName("secondary")
-        detail.setToolTip(detail.text())  # one line keeps rows even; the tooltip has it all
-        detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(detail)
         layout.addWidget(TimingBar(result.timings_ms))
         numbers = QLabel(timing_legend(result.timings_ms))
         numbers.setTextFormat(Qt.TextFormat.RichText)
+        numbers.setWordWrap(True)
         numbers.setAccessibleName(timing_text(result.timings_ms))
         numbers.setObjectName("secondary")
         small = numbers.font()
         small.setPointSizeF(small.pointSizeF() * 0.85)
         numbers.setFont(small)
         layout.addWidget(numbers)
+        self.legend = numbers
         self.summary = f"{when:%H:%M:%S} {said}: {meaning}{source}. {result.response}"
         self.setAccessibleName(self.summary)
 
@@ -144,11 +168,27 @@ class HistoryView(QListWidget):
         entry = HistoryEntry(result, when or dt.datetime.now())
         item = QListWidgetItem()
         item.setData(Qt.ItemDataRole.AccessibleTextRole, entry.summary)
-        item.setSizeHint(entry.sizeHint())
         self.insertItem(0, item)
         self.setItemWidget(item, entry)
+        self._fit(item)
         self.results.insert(0, result)
         self._times.insert(0, entry.when)
+
+    def row_width(self) -> int:
+        """The width each row gets: the visible list, never more (the wrapping depends on it)."""
+        return max(1, self.viewport().width() - 2 * self.spacing())
+
+    def _fit(self, item: QListWidgetItem) -> None:
+        entry = self.itemWidget(item)
+        if entry is not None:
+            width = self.row_width()
+            item.setSizeHint(QSize(width, entry.heightForWidth(width)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Rows are as wide as the list and as tall as their wrapped text at that width."""
+        super().resizeEvent(event)
+        for row in range(self.count()):
+            self._fit(self.item(row))
 
     def update_latest_timings(self, timings_ms: dict[str, float]) -> bool:
         """Add numbers that arrive after the turn (a voice turn's wake, VAD and ASR times)."""

@@ -71,6 +71,11 @@ class HomeView(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(self._page)
 
+    @property
+    def message(self) -> str:
+        """What is shown instead of cards ("Loading your home…"); "" while cards are shown."""
+        return self._placeholder.text() if not self._placeholder.isHidden() else ""
+
     def show_message(self, text: str) -> None:
         self._placeholder.setText(text)
         self._placeholder.show()

@@ -35,6 +35,7 @@ class UiPreferences:
     START_MINIMIZED = "ui/start_minimized"
     NOTIFICATIONS = "ui/notifications"
     FIRST_RUN_DONE = "ui/first_run_done"
+    CLOSE_TO_TRAY = "ui/close_to_tray"
 
     def __init__(self, settings: QSettings) -> None:
         self.settings = settings
@@ -69,3 +70,12 @@ class UiPreferences:
     @first_run_done.setter
     def first_run_done(self, value: bool) -> None:
         self._set(self.FIRST_RUN_DONE, value)
+
+    @property
+    def close_to_tray(self) -> bool:
+        """Closing the window hides it to the tray (when there is one) instead of quitting."""
+        return self._get(self.CLOSE_TO_TRAY, True)
+
+    @close_to_tray.setter
+    def close_to_tray(self, value: bool) -> None:
+        self._set(self.CLOSE_TO_TRAY, value)

@@ -28,7 +28,6 @@ class TrayIcon(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        self.available = QSystemTrayIcon.isSystemTrayAvailable()
         self.icon = QSystemTrayIcon(app_icon(), self)
         self.icon.setToolTip("Hearth")
         self.menu = QMenu(window)
@@ -52,6 +51,15 @@ class TrayIcon(QObject):
         self.icon.activated.connect(self._activated)
         self.last_notification: tuple[str, str] | None = None
         self.set_voice_available(False)
+        self.show()
+
+    @property
+    def available(self) -> bool:
+        """Asked each time: a desktop's panel (and its tray) can come and go while Hearth runs."""
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show(self) -> None:
+        """Show the icon if the desktop has a tray (hiding to it needs the icon there)."""
         if self.available:
             self.icon.show()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.home.loader import load_home, parse_home
 from assistant.home.model import Device, Domain
 from ui.device_cards import (
+    CARD_MIN_WIDTH,
     BinarySensorCard,
     CoverCard,
     LightCard,
@@ -49,10 +50,17 @@ def test_home_view_builds_one_card_per_device(qtbot):
 
 def test_cards_describe_state_in_words(qtbot):
     home = load_home()
-    cards = {device_id: card_for(home.devices[device_id]) for device_id in (
-        "light.kitchen_ceiling", "media_player.kitchen_speaker", "sensor.kitchen_humidity",
-        "binary_sensor.front_door_contact", "climate.living_room", "cover.living_room_blinds",
-    )}
+    cards = {
+        device_id: card_for(home.devices[device_id])
+        for device_id in (
+            "light.kitchen_ceiling",
+            "media_player.kitchen_speaker",
+            "sensor.kitchen_humidity",
+            "binary_sensor.front_door_contact",
+            "climate.living_room",
+            "cover.living_room_blinds",
+        )
+    }
     for card in cards.values():
         qtbot.addWidget(card)
     assert cards["light.kitchen_ceiling"].state_label.text() == "On · 80%"
@@ -68,8 +76,13 @@ def test_cards_describe_state_in_words(qtbot):
 
 
 def test_light_card_shows_colour_and_brightness_live(qtbot):
-    device = Device("light.x", "Lamp", Domain.LIGHT, state="off",
-                    attributes={"brightness": 0, "color": "warm white"})
+    device = Device(
+        "light.x",
+        "Lamp",
+        Domain.LIGHT,
+        state="off",
+        attributes={"brightness": 0, "color": "warm white"},
+    )
     card = card_for(device)
     qtbot.addWidget(card)
     assert isinstance(card, LightCard)
@@ -89,3 +102,18 @@ def test_colour_names_from_home_files():
     assert color_for("red").name() == "#ff0000"
     assert color_for("not a colour") is None
     assert color_for(None) is None
+
+
+def test_a_narrow_cover_card_keeps_a_usable_slider_and_whole_button_labels(qtbot):
+    card = card_for(load_home().devices["cover.living_room_blinds"])
+    qtbot.addWidget(card)
+    assert isinstance(card, CoverCard)
+    card.resize(CARD_MIN_WIDTH, card.height())
+    card.show()
+    qtbot.waitExposed(card)
+    assert card.position.width() >= 72  # a slider squeezed to a stub cannot be dragged
+    for button in (card.open_button, card.close_button):
+        text = button.fontMetrics().horizontalAdvance(button.text())
+        assert button.width() > text  # the label is never cut
+    right = card.close_button.geometry().right()
+    assert right < card.contentsRect().right()

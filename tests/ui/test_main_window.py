@@ -171,7 +171,8 @@ def test_controls_have_accessible_names_and_enter_sends(qtbot, window):
     ]
     # A spin box's inner line edit is announced through the spin box itself.
     unnamed = [
-        w for w in controls
+        w
+        for w in controls
         if not w.accessibleName() and not isinstance(w.parent(), QAbstractSpinBox)
     ]
     assert len(controls) > 50
