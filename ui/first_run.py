@@ -1,15 +1,19 @@
-"""The first-run check: pick and hear the microphone, try the wake word, and get going.
+"""The first-run check: pick and hear the microphone, try the wake word, time the speech
+engines, and get going.
 
 It is a plain non-modal window: the main window works behind it, Skip is on every step, and
 closing it in any way counts as done (remembered in the UI preferences), so it never stands
 between a person and their lights. The wake-word step runs the real detector on the chosen
-microphone when the wake-word engine is installed, and says so plainly when it is not.
+microphone when the wake-word engine is installed, and says so plainly when it is not. The speed
+check (:mod:`ui.speed_check`) runs on a worker thread, can be cancelled, and changes the speech
+engine only when the person presses "Use this".
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
@@ -26,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from assistant.audio.microphone import InputDevice, list_input_devices
 from assistant.config import Config, WakeConfig
-from ui.background import run_in_background
 from ui.level_meter import LevelMeter, MicMonitor, SoundDeviceLoader, WakeFactory
+from ui.long_job import run_once
 from ui.preferences import UiPreferences
+from ui.speed_check import Measurer, SpeedCheckPanel, engine_measurer
 
 WAKE_UNAVAILABLE = "Wake word check: available when voice is installed."
 _WAKE_PACKAGES = {"microwakeword": "pymicro_wakeword", "openwakeword": "pyopen_wakeword"}
@@ -50,11 +55,36 @@ def phrase_of(word: str) -> str:
     return word.replace("_", " ").title()
 
 
+@dataclass(frozen=True)
+class FirstRunChoices:
+    """What the person chose in the check (None: left alone).
+
+    Applied onto whatever the config is when it is saved, not onto the config the check opened
+    with: the window is non-modal, so Settings may have saved other changes meanwhile.
+    """
+
+    input_device: str | None = None
+    speech_engine: str | None = None
+
+    def apply_to(self, config: Config) -> Config:
+        if self.input_device is not None:
+            config = replace(config, audio=replace(config.audio, input_device=self.input_device))
+        if self.speech_engine is not None and self.speech_engine != config.speech.engine:
+            # Another engine's model path means nothing to this one: use its default model.
+            speech = replace(config.speech, engine=self.speech_engine, model="")
+            config = replace(config, speech=speech)
+        return config
+
+
 class FirstRunDialog(QDialog):
-    """Three short steps: Microphone → Wake word → Ready. Skip is always there."""
+    """Four short steps: Microphone → Wake word → Speed check → Ready. Skip is always there."""
 
     #: The microphone the person picked ("" = the system default), emitted on Finish.
-    microphone_chosen = Signal(str)
+    #: FirstRunChoices to save: emitted at once on "Use this" (an explicit choice that stands
+    #: even if the check is then skipped), and on Finish when the microphone changed.
+    choices_made = Signal(object)
+
+    SPEED_STEP = 2
 
     def __init__(
         self,
@@ -63,13 +93,16 @@ class FirstRunDialog(QDialog):
         preferences: UiPreferences,
         wake_factory: Callable[[WakeConfig], WakeFactory | None] = engine_wake_factory,
         parent: QWidget | None = None,
+        measure: Measurer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Welcome to Hearth")
         self.setAccessibleName("First-run check")
         self.setModal(False)
         self.config = config
+        self.choices = FirstRunChoices()
         self.preferences = preferences
+        self._measure = measure or engine_measurer(config)
         self._load = load_sounddevice
         self.wake = wake_factory(config.wake)
         self.monitor = MicMonitor(load_sounddevice, self)
@@ -77,6 +110,7 @@ class FirstRunDialog(QDialog):
         self.steps = QStackedWidget()
         self.steps.addWidget(self._microphone_step())
         self.steps.addWidget(self._wake_step())
+        self.steps.addWidget(self._speed_step())
         self.steps.addWidget(self._ready_step())
         self.step_label = QLabel()
         self.step_label.setObjectName("secondary")
@@ -98,7 +132,7 @@ class FirstRunDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.steps, 1)
         layout.addLayout(buttons)
-        self.resize(560, 360)
+        self.resize(600, 420)
 
         self.monitor.level.connect(self.meter.set_level)
         self.monitor.started.connect(self._mic_started)
@@ -106,9 +140,7 @@ class FirstRunDialog(QDialog):
         self.monitor.wake_heard.connect(self._wake_heard)
         self.monitor.wake_unavailable.connect(self._wake_unavailable)
         loader = load_sounddevice  # not self: the worker must hold no reference to a widget
-        run_in_background(
-            self, lambda: list_input_devices(loader()), self._got_devices, self._mic_failed
-        )
+        run_once(self, lambda: list_input_devices(loader()), self._got_devices, self._mic_failed)
         self.go(0)
 
     # -- steps ---------------------------------------------------------------------------------------
@@ -170,6 +202,24 @@ class FirstRunDialog(QDialog):
         column.addStretch(1)
         return page
 
+    def _speed_step(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addWidget(self._title("Speed check"))
+        column.addWidget(
+            self._text(
+                "Hearth says a few commands to itself and times each installed speech engine on "
+                "this computer (a few seconds per engine). Nothing is recorded or sent; Skip or "
+                "Cancel at any time and the current engine stays."
+            )
+        )
+        self.speed = SpeedCheckPanel(self.config.speech.engine, self._measure)
+        self.speed.engine_chosen.connect(self._engine_chosen)
+        column.addSpacing(8)
+        column.addWidget(self.speed)
+        column.addStretch(1)
+        return page
+
     def _ready_step(self) -> QWidget:
         page = QWidget()
         column = QVBoxLayout(page)
@@ -193,6 +243,8 @@ class FirstRunDialog(QDialog):
         self.back_button.setEnabled(index > 0)
         self.next_button.setText("Finish" if last else "Next")
         self.skip_button.setVisible(not last)
+        if index != self.SPEED_STEP:
+            self.speed.cancel()  # it only runs while its step is shown
         if index == 0:
             self.wake_status.clear()
             self.monitor.start(self.microphone.currentData())
@@ -201,6 +253,8 @@ class FirstRunDialog(QDialog):
             self.monitor.start(self.microphone.currentData(), self.wake)
         else:
             self.monitor.stop()
+        if index == self.SPEED_STEP and not self.speed.has_run:
+            self.speed.start()
 
     def _next(self) -> None:
         if self.steps.currentIndex() == self.steps.count() - 1:
@@ -208,13 +262,23 @@ class FirstRunDialog(QDialog):
         else:
             self.go(self.steps.currentIndex() + 1)
 
+    def result_config(self) -> Config:
+        """The Config the check opened with, with what was chosen here."""
+        return self.choices.apply_to(self.config)
+
     def finish(self) -> None:
-        """Remember the choice and that the check was done."""
+        """Remember the choices and that the check was done."""
         self.preferences.first_run_done = True
         chosen = self.microphone.currentData() or ""
         if chosen != self.config.audio.input_device:
-            self.microphone_chosen.emit(chosen)
+            self.choices = replace(self.choices, input_device=chosen)
+            self.choices_made.emit(self.choices)
         self.accept()
+
+    def _engine_chosen(self, engine: str) -> None:
+        """ "Use this": the engine (with its default model) replaces the configured one."""
+        self.choices = replace(self.choices, speech_engine=engine)
+        self.choices_made.emit(self.choices)
 
     def skip(self) -> None:
         self.preferences.first_run_done = True
@@ -222,11 +286,13 @@ class FirstRunDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.monitor.stop()
+        self.speed.cancel()
         self.preferences.first_run_done = True
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.monitor.stop()
+        self.speed.cancel()
         self.preferences.first_run_done = True
         super().closeEvent(event)
 
@@ -266,4 +332,4 @@ class FirstRunDialog(QDialog):
         self.wake_status.setText(reason)
 
 
-__all__ = ["FirstRunDialog", "engine_wake_factory"]
+__all__ = ["FirstRunChoices", "FirstRunDialog", "engine_wake_factory"]

@@ -259,9 +259,6 @@ class MainWindow(QMainWindow):
     def show_first_run(self) -> FirstRunDialog:
         return self.dialogs.show_first_run()
 
-    def _save_microphone(self, device: str) -> None:
-        self.dialogs.save_microphone(device)
-
     def show_privacy(self) -> PrivacyDialog:
         return self.dialogs.show_privacy()
 
@@ -333,7 +330,7 @@ class MainWindow(QMainWindow):
         """Whether the title bar's × hides the window (a tray to come back from, and allowed)."""
         if self.tray is None or not self.tray.available:
             return False
-        return bool(getattr(self.preferences, "close_to_tray", True))
+        return self.preferences.close_to_tray
 
     def toggle_visible(self) -> None:
         if self.hidden:

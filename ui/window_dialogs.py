@@ -9,7 +9,6 @@ engine may have to be rebuilt, so that decision lives here too, next to the dial
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -25,7 +24,7 @@ from ui.bridge import EngineBridge
 from ui.shortcuts import ShortcutsDialog
 
 if TYPE_CHECKING:  # imported when first opened: the first paint does not wait for them
-    from ui.first_run import FirstRunDialog
+    from ui.first_run import FirstRunChoices, FirstRunDialog
     from ui.privacy_view import PrivacyDialog
     from ui.settings_dialog import SettingsContext, SettingsDialog
 
@@ -133,7 +132,7 @@ class WindowDialogs(QObject):
                 self.services.preferences,
                 parent=self.window,
             )
-            dialog.microphone_chosen.connect(self.save_microphone)
+            dialog.choices_made.connect(self.save_first_run_choices)
             dialog.finished.connect(self._first_run_closed)
             self.first_run = dialog
         self.first_run.show()
@@ -145,16 +144,16 @@ class WindowDialogs(QObject):
             self.first_run.deleteLater()
             self.first_run = None
 
-    def save_microphone(self, device: str) -> None:
-        """The first-run check's choice, saved to the config file like a settings change."""
+    def save_first_run_choices(self, choices: FirstRunChoices) -> None:
+        """The first-run check's choices, saved to the config file like a settings change."""
         factory = self.services.factory
         if factory is None:
             return
-        config = replace(factory.config, audio=replace(factory.config.audio, input_device=device))
+        config = choices.apply_to(factory.config)
         try:
             config_module.save(config, factory.config_path)
         except OSError as err:
-            self._show_status(f"The microphone choice was not saved: {err}")
+            self._show_status(f"The first-run choices were not saved: {err}")
             return
         self.apply_config(config)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -55,6 +56,7 @@ def test_round_trip_writes_the_toml_reloads_and_rebuilds_the_engine(qtbot, windo
     dialog.tts_voice.setText("en-gb")
     dialog.retention.setValue(7)
     dialog.start_minimized.setChecked(True)
+    dialog.close_to_tray.setChecked(False)
     old_runtime = window.bridge.runtime
     with qtbot.waitSignal(window.bridge.runtime_ready, timeout=LOAD_TIMEOUT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -73,6 +75,7 @@ def test_round_trip_writes_the_toml_reloads_and_rebuilds_the_engine(qtbot, windo
     assert saved.history.retention_days == 7
     assert saved.cloud.enabled is False
     assert window.preferences.start_minimized is True
+    assert window.preferences.close_to_tray is False
     # "this room" is part of the engine: it was rebuilt on the worker, without a restart.
     runtime = window.bridge.runtime
     assert runtime is not old_runtime and runtime.config == saved
@@ -218,3 +221,32 @@ def test_every_settings_control_is_named_and_reachable_by_keyboard(qtbot, servic
     assert len(controls) > 20
     assert unnamed == []
     assert all(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in controls)
+
+
+def test_the_model_line_shows_what_it_measured_on_this_machine(qtbot, services):
+    measurements = pytest.importorskip("models.measurements")
+    dialog = _dialog(qtbot, services)
+    assert f"Speed here: {measurements.NOT_MEASURED}." in dialog.speech_info.text()
+
+    measurements.record(
+        [
+            measurements.Measurement(
+                model_id="whisper-tiny.en-ct2",
+                runtime="faster-whisper (CTranslate2)",
+                precision="int8",
+                p50_ms=183.0,
+                p95_ms=260.0,
+                rtf=0.12,
+                utterances=41,
+                machine=measurements.this_machine(),
+                measured_at=measurements.now(),
+                wer_clean=0.088,
+                success_clean=0.92,
+            )
+        ]
+    )
+    again = _dialog(qtbot, services)
+    assert again.speech_model.currentData().model_id == "whisper-tiny.en-ct2"
+    assert "Measured here (int8): 183 ms p50, WER 8.8%, 92% of spoken commands right." in (
+        again.speech_info.text()
+    )

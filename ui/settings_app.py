@@ -1,0 +1,42 @@
+"""Settings → App: how the window behaves (UI preferences, not engine settings).
+
+These live in Qt's per-user settings, not in the engine's TOML: the CLI never needs them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QWidget
+
+from ui.preferences import UiPreferences
+from ui.settings_common import note
+
+
+class AppTab(QWidget):
+    def __init__(self, config_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        self.start_minimized = QCheckBox("Start minimized to the tray")
+        self.start_minimized.setAccessibleName("Start minimized")
+        form.addRow(self.start_minimized)
+        self.notifications = QCheckBox("Notify me of actions done while the window is hidden")
+        self.notifications.setAccessibleName("Notifications")
+        form.addRow(self.notifications)
+        self.close_to_tray = QCheckBox("Keep running in the tray when the window is closed")
+        self.close_to_tray.setAccessibleName("Close to tray")
+        form.addRow(self.close_to_tray)
+        where = note(f"Engine settings file: {config_path}")
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(where)
+
+    def load(self, preferences: UiPreferences) -> None:
+        self.start_minimized.setChecked(preferences.start_minimized)
+        self.notifications.setChecked(preferences.notifications)
+        self.close_to_tray.setChecked(preferences.close_to_tray)
+
+    def store(self, preferences: UiPreferences) -> None:
+        preferences.start_minimized = self.start_minimized.isChecked()
+        preferences.notifications = self.notifications.isChecked()
+        preferences.close_to_tray = self.close_to_tray.isChecked()
