@@ -27,6 +27,7 @@ from assistant.home.loader import demo_home_path
 from assistant.listen import ListenParts, build_pipeline, load_parts
 from assistant.runtime import Runtime, build_runtime
 from tests.ui.helpers import LOAD_TIMEOUT_MS, FakeSoundDevice
+from tests.ui.voice_fakes import FakePipeline
 from ui.bridge import EngineBridge
 from ui.main_window import HOLD_S, AppServices, MainWindow
 from ui.status import AssistantState
@@ -56,33 +57,6 @@ def history(tmp_path) -> Iterator[History]:
     log = open_history(tmp_path / "history", HistoryConfig())
     yield log
     log.close()
-
-
-class FakePipeline:
-    """Records what the window asks of the pipeline."""
-
-    wake = None
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-        self.state = PipelineState.IDLE
-        self.source: Any = None
-
-    def start(self, source: Any = None) -> None:
-        self.calls.append("start")
-        self.source = source
-
-    def push_to_talk_start(self) -> None:
-        self.calls.append("ptt-start")
-
-    def push_to_talk_stop(self) -> None:
-        self.calls.append("ptt-stop")
-
-    def cancel(self) -> None:
-        self.calls.append("cancel")
-
-    def close(self) -> None:
-        self.calls.append("close")
 
 
 WindowMaker = Callable[..., MainWindow]

@@ -18,9 +18,11 @@ class FakePipeline:
     def __init__(self) -> None:
         self.calls: list[str] = []
         self.state = PipelineState.IDLE
+        self.source: Any = None
 
     def start(self, source: Any = None) -> None:
         self.calls.append("start")
+        self.source = source
 
     def push_to_talk_start(self) -> None:
         self.calls.append("ptt-start")
