@@ -15,7 +15,12 @@ normalized words (numbers as digits); command success is judged by the actions a
 the demo home takes, as ARCHITECTURE.md asks. Latency is the engine's decode time per utterance
 (end-pointed audio in, transcript out), after one warm-up utterance.
 
+Every row measured is also recorded as that model's measurement on this machine
+(`models.measurements`, in the user's data folder), which `hearth models list` / `info` and the
+settings dialog show; `--no-record` leaves them alone.
+
     python -m bench.compression [--threads N] [--voices 2] [--limit N] [--cache-dir DIR]
+                                [--no-record] [--data-dir DIR] [--int8-variants]
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +45,8 @@ import numpy as np
 
 from assistant.config import cache_dir
 from assistant.speech.base import SpeechEngine, SpeechError, VocabularyHint
+from models.measurements import Measurement, record, this_machine
+from models.measurements import now as measurements_now
 
 RESULTS = Path(__file__).parent / "results"
 CONDITIONS = (("clean", None), ("10 dB", 10.0))
@@ -55,15 +63,27 @@ class Backend:
 
     runtime: str  # "openai-whisper (torch)", "onnxruntime", "faster-whisper (CTranslate2)"
     precision: str  # "fp32", "fp16", "int8"
-    model_id: str  # the catalog entry whose files are on disk
+    model_id: str  # the catalog entry whose files are on disk ("" for an int8 variant)
     note: str = ""
+    variant: str = ""  # an int8 recipe of models.quantization other than the default
+    folder: str = ""  # where that variant's graphs are
+
+    @property
+    def label(self) -> str:
+        precision = f"{self.precision} {self.variant}" if self.variant else self.precision
+        return f"{self.runtime} {precision}"
 
 
 BACKENDS = (
     Backend("openai-whisper (torch)", "fp32", "whisper-tiny.en-openai", "fp16 checkpoint on disk"),
     Backend("openai-whisper (torch)", "fp16", "whisper-tiny.en-openai", "fp16 checkpoint on disk"),
     Backend("onnxruntime", "fp32", "whisper-tiny.en-onnx-fp32"),
-    Backend("onnxruntime", "int8", "whisper-tiny.en-onnx-int8", "dynamic quantization"),
+    Backend(
+        "onnxruntime",
+        "int8",
+        "whisper-tiny.en-onnx-int8",
+        "dynamic quantization, per-channel, 7-bit weights",
+    ),
     Backend("faster-whisper (CTranslate2)", "fp32", "whisper-tiny.en-ct2", "fp16 model.bin"),
     Backend("faster-whisper (CTranslate2)", "fp16", "whisper-tiny.en-ct2", "fp16 model.bin"),
     Backend("faster-whisper (CTranslate2)", "int8", "whisper-tiny.en-ct2", "fp16 model.bin"),
@@ -97,18 +117,44 @@ def make_engine(backend: Backend, cache: str, threads: int) -> SpeechEngine:
     if backend.runtime == "onnxruntime":
         return OnnxWhisperEngine(
             OnnxWhisperOptions(
-                precision=backend.precision, cache_dir=cache, cpu_threads=threads, decoding=decoding
+                model=backend.folder,
+                precision=backend.precision,
+                cache_dir=cache,
+                cpu_threads=threads,
+                decoding=decoding,
             )
         )
     compute = {"fp32": "float32", "fp16": "float16", "int8": "int8"}[backend.precision]
     return FasterWhisperEngine(replace(decoding, compute_type=compute))
 
 
-def measure(
-    backend: Backend, clips: Sequence[np.ndarray], hint: VocabularyHint, cache: str, threads: int
-) -> dict[str, Any]:
-    """Runs in a fresh spawned process: load, warm up, transcribe every clip, read peak RSS."""
-    label = f"{backend.runtime} {backend.precision}"
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. VmHWM, not ru_maxrss: a spawned child's ru_maxrss starts at
+    its parent's peak (fork copies it and exec keeps it), and the parent may have run the ONNX
+    export with torch loaded."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # not Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def serve(
+    backend: Backend,
+    clips: Sequence[np.ndarray],
+    hint: VocabularyHint,
+    cache: str,
+    threads: int,
+    conn: Connection,
+) -> None:
+    """One configuration's worker process: load, warm up, then transcribe the clips it is sent.
+
+    Answers ("ready", load_s) or ("error", message) first, then (text, decode_ms) per clip index
+    received, then ("done", peak RSS MB) when sent None.
+    """
     started = time.perf_counter()
     engine = make_engine(backend, cache, threads)
     try:
@@ -116,41 +162,85 @@ def measure(
         load_s = time.perf_counter() - started
         engine.transcribe(clips[0], hint)  # warm-up: first-call allocations are not latency
     except (SpeechError, ValueError, RuntimeError) as err:
-        print(f"  {label}: n/a ({err})", file=sys.stderr)
-        return {"error": " ".join(str(err).split()).rsplit(": ", 1)[-1]}
-    texts: list[str] = []
-    decode_ms: list[float] = []
-    for index, clip in enumerate(clips, 1):
-        result = engine.transcribe(clip, hint)
-        texts.append(result.text)
-        decode_ms.append(result.decode_ms)
-        if index % 20 == 0 or index == len(clips):
-            print(
-                f"  {label}: {index}/{len(clips)} utterances, median {np.median(decode_ms):.0f} ms",
-                file=sys.stderr,
-            )
-    return {
-        "load_s": load_s,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "texts": texts,
-        "decode_ms": decode_ms,
-    }
+        conn.send(("error", " ".join(str(err).split()).rsplit(": ", 1)[-1]))
+        return
+    conn.send(("ready", load_s))
+    while (index := conn.recv()) is not None:
+        result = engine.transcribe(clips[index], hint)
+        conn.send((result.text, result.decode_ms))
+    conn.send(("done", peak_rss_mb()))
 
 
-def baseline_rss(clips: Sequence[np.ndarray]) -> dict[str, Any]:
+def baseline_rss(clips: Sequence[np.ndarray], conn: Connection) -> None:
     """A process that holds the same audio and imports the same Hearth modules, but no model."""
     import assistant.speech.greedy_whisper  # noqa: F401  (the import cost every row pays)
 
-    return {
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "n": len(clips),
-    }
+    conn.send({"peak_rss_mb": peak_rss_mb(), "n": len(clips)})
+
+
+def measure_all(
+    backends: Sequence[Backend],
+    clips: Sequence[np.ndarray],
+    hint: VocabularyHint,
+    cache: str,
+    threads: int,
+) -> list[dict[str, Any]]:
+    """Every configuration in its own process, all fed the same clip in turn (rotating order).
+
+    On a machine shared with other jobs the load changes from minute to minute; measuring the
+    configurations one after another would credit one of them with a quiet minute. Taking turns
+    clip by clip gives every configuration the same mix of quiet and busy moments, and only one
+    process decodes at a time, so they never compete with each other. Loading happens one at a
+    time too, so load times are not contended either.
+    """
+    context = multiprocessing.get_context("spawn")
+    results: list[dict[str, Any]] = []
+    live: list[tuple[int, Connection]] = []  # (index into results, pipe) of loaded workers
+    processes = []
+    for backend in backends:
+        print(f"{backend.label}: loading in its own process...", file=sys.stderr)
+        here, there = context.Pipe()
+        process = context.Process(
+            target=serve, args=(backend, clips, hint, cache, threads, there), daemon=True
+        )
+        process.start()
+        processes.append(process)
+        status, value = here.recv()
+        if status == "error":
+            print(f"  {backend.label}: n/a ({value})", file=sys.stderr)
+            results.append({"error": value})
+            continue
+        live.append((len(results), here))
+        results.append({"load_s": value, "texts": [], "decode_ms": []})
+    for index in range(len(clips)):
+        turn = index % len(live) if live else 0
+        for slot, conn in live[turn:] + live[:turn]:
+            conn.send(index)
+            text, ms = conn.recv()
+            results[slot]["texts"].append(text)
+            results[slot]["decode_ms"].append(ms)
+        if (index + 1) % 20 == 0 or index + 1 == len(clips):
+            medians = ", ".join(
+                f"{np.median(results[slot]['decode_ms']):.0f}" for slot, _conn in live
+            )
+            print(f"  {index + 1}/{len(clips)} utterances; medians ms: {medians}", file=sys.stderr)
+    for slot, conn in live:
+        conn.send(None)
+        _done, results[slot]["peak_rss_mb"] = conn.recv()
+    for process in processes:
+        process.join()
+    return results
 
 
 def in_subprocess(function: Any, *args: Any) -> dict[str, Any]:
+    """Run ``function(*args, conn)`` in a fresh spawned process and return what it sends."""
     context = multiprocessing.get_context("spawn")
-    with context.Pool(processes=1, maxtasksperchild=1) as pool:
-        return pool.apply(function, args)
+    here, there = context.Pipe()
+    process = context.Process(target=function, args=(*args, there), daemon=True)
+    process.start()
+    result = here.recv()
+    process.join()
+    return result
 
 
 # ---- the spoken set and its judging ---------------------------------------------------------
@@ -252,6 +342,9 @@ def percentile(values: Sequence[float], q: float) -> float:
 def disk_mb(backend: Backend, cache: str) -> float | None:
     from models.store import ModelStore, ModelStoreError
 
+    if backend.folder:
+        return sum(path.stat().st_size for path in Path(backend.folder).glob("*.onnx")) / 1e6
+
     store = ModelStore(Path(cache))
     try:
         folder = store.path(backend.model_id)
@@ -326,27 +419,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "baseline_rss_mb": base["peak_rss_mb"],
         "rows": [],
     }
-    # Every configuration runs before the judge is built: a spawned child starts with its
-    # parent's peak RSS in ru_maxrss (fork copies it, exec keeps it), so the parent stays small
-    # while children are made; the baseline row shows that floor.
-    runs = []
-    for backend in BACKENDS:
-        label = f"{backend.runtime} {backend.precision}"
-        print(f"{label}: loading in a fresh process...", file=sys.stderr)
-        runs.append((backend, in_subprocess(measure, backend, clips, hint, cache, args.threads)))
-    print("judging transcripts by their actions on the demo home...", file=sys.stderr)
-    judge = Judge()
-    texts: dict[str, list[str]] = {}
-    for backend, measured in runs:
-        label = f"{backend.runtime} {backend.precision}"
-        row: dict[str, Any] = {**asdict(backend), "disk_mb": disk_mb(backend, cache)}
-        if "error" in measured:
-            row["error"] = measured["error"]
-        else:
-            row.update(score(measured, utterances, clips, judge))
-            row["texts"] = measured["texts"]
-            texts[label] = measured["texts"]
-        report["rows"].append(row)
+    backends = list(BACKENDS)
+    variants_dir = None
+    if args.int8_variants:
+        variants_dir = tempfile.TemporaryDirectory(prefix="hearth-int8-")
+        backends += build_variants(cache, Path(variants_dir.name))
+    try:
+        measured_rows = measure_all(backends, clips, hint, cache, args.threads)
+        print("judging transcripts by their actions on the demo home...", file=sys.stderr)
+        judge = Judge()
+        texts: dict[str, list[str]] = {}
+        for backend, measured in zip(backends, measured_rows, strict=True):
+            row: dict[str, Any] = {**asdict(backend), "disk_mb": disk_mb(backend, cache)}
+            if "error" in measured:
+                row["error"] = measured["error"]
+            else:
+                row.update(score(measured, utterances, clips, judge))
+                row["texts"] = measured["texts"]
+                texts[backend.label] = measured["texts"]
+            report["rows"].append(row)
+    finally:
+        if variants_dir is not None:
+            variants_dir.cleanup()
     for backend in NOT_BUILT:
         report["rows"].append({**asdict(backend), "error": backend.note.removeprefix("n/a: ")})
     report["machine"]["load_average_after"] = os.getloadavg()
@@ -376,7 +470,11 @@ def targets(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for runtime in {row["runtime"] for row in rows}:
-        by = {r["precision"]: r for r in rows if r["runtime"] == runtime and "error" not in r}
+        by = {
+            r["precision"]: r
+            for r in rows
+            if r["runtime"] == runtime and "error" not in r and not r.get("variant")
+        }
         if "int8" not in by or "fp32" not in by:
             continue
         fp32, int8 = by["fp32"], by["int8"]
@@ -405,6 +503,58 @@ def ensure_models(cache: str) -> None:
         build(store, step=lambda message: print(f"  models: {message}", file=sys.stderr))
 
 
+def to_measurements(report: dict[str, Any]) -> list[Measurement]:
+    """The report's measured rows as per-model measurements of this machine."""
+    machine = this_machine(threads=report["machine"]["threads"])
+    when = measurements_now()
+    out = []
+    for row in report["rows"]:
+        if "error" in row or not row.get("model_id"):
+            continue
+        extra = {k: float(row[k]) for k in ("load_s", "peak_rss_mb", "disk_mb") if row.get(k)}
+        out.append(
+            Measurement(
+                model_id=row["model_id"],
+                runtime=row["runtime"],
+                precision=row["precision"],
+                p50_ms=row["p50_ms"],
+                p95_ms=row["p95_ms"],
+                rtf=row["rtf"],
+                utterances=row["n"],
+                machine=machine,
+                measured_at=when,
+                wer_clean=row["wer_clean"],
+                wer_noisy=row["wer_10 dB"],
+                success_clean=row["success_clean"],
+                success_noisy=row["success_10 dB"],
+                noisy_snr_db=10.0,
+                source="bench/compression.py",
+                extra=extra,
+            )
+        )
+    return out
+
+
+def build_variants(cache: str, folder: Path) -> list[Backend]:
+    """The int8 recipes `hearth models quantize` was chosen over, built from the cached float32
+    export into ``folder``, as extra onnxruntime rows (see models.quantization)."""
+    from models.catalog import WHISPER_TINY_EN_ONNX_FP32
+    from models.quantization import DEFAULT, RECIPES, quantize_int8
+    from models.store import ModelStore
+
+    source = ModelStore(Path(cache)).path(WHISPER_TINY_EN_ONNX_FP32)
+    backends = []
+    for name, recipe in RECIPES.items():
+        if recipe == DEFAULT:
+            continue  # that is the catalog's int8 row
+        print(f"  models: building int8 variant {name} ({recipe.description})", file=sys.stderr)
+        out = folder / name
+        out.mkdir()
+        quantize_int8(source, out, recipe)
+        backends.append(Backend("onnxruntime", "int8", "", recipe.description, name, str(out)))
+    return backends
+
+
 def _fmt(value: float | None, spec: str) -> str:
     return "n/a" if value is None else format(value, spec)
 
@@ -425,7 +575,10 @@ def table(report: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in report["rows"]:
-        head = f"| {row['runtime']} | {row['precision']} | {_fmt(row.get('disk_mb'), '.0f')} |"
+        precision = (
+            f"{row['precision']} ({row['variant']})" if row.get("variant") else row["precision"]
+        )
+        head = f"| {row['runtime']} | {precision} | {_fmt(row.get('disk_mb'), '.1f')} |"
         if "error" in row:
             lines.append(f"{head} n/a: {row['error'][:90]} |||||||||")
             continue
@@ -459,6 +612,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N commands only (0: all)")
     parser.add_argument("--cache-dir", default="", help="model cache (default: Hearth's)")
     parser.add_argument("--out", default=str(RESULTS / "compression.json"))
+    parser.add_argument(
+        "--no-record", action="store_true", help="do not record the rows as model measurements"
+    )
+    parser.add_argument(
+        "--int8-variants",
+        action="store_true",
+        help="also measure the int8 recipes `hearth models quantize` was chosen over",
+    )
+    parser.add_argument("--data-dir", default="", help="where measurements go (default: Hearth's)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     report = run(args)
@@ -468,6 +630,9 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(report, indent=2))
     print(table(report))
     print(f"\nJSON written to {out} ({report['wall_s']:.0f} s)", file=sys.stderr)
+    if not args.no_record:
+        where = record(to_measurements(report), Path(args.data_dir) if args.data_dir else None)
+        print(f"measurements of this machine recorded in {where}", file=sys.stderr)
     return 0
 
 

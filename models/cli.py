@@ -1,5 +1,8 @@
 """`hearth models list|info|fetch|verify|import|convert|quantize`.
 
+`list` and `info` also show what each model measured on this machine (`models.measurements`,
+written by `python -m bench.compression`), or that it has not been measured here yet.
+
 The app's CLI owns the top-level parser and the config, so it calls `add_subcommands` and passes
 the cache folder into `run`; `models` never imports `assistant`. `main` exists so this part can
 be run and tested alone (`python -m models.cli list`).
@@ -17,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from models import measurements
 from models.catalog import CATALOG, ConvertedSource, ModelSpec, PackagedSource, UrlSource
 from models.store import (
     InstallState,
@@ -83,10 +87,16 @@ def run(
     *,
     catalog: Mapping[str, ModelSpec] = CATALOG,
     out: TextIO | None = None,
+    data_dir: Path | None = None,
 ) -> int:
-    """Run one `hearth models` command; errors become one line on stderr and exit status 1."""
+    """Run one `hearth models` command; errors become one line on stderr and exit status 1.
+
+    ``data_dir`` holds this machine's measurements (default: $HEARTH_DATA_DIR or the user data
+    folder, as the app's config finds it).
+    """
     out = out or sys.stdout
     store = ModelStore(cache_dir, catalog)
+    args = argparse.Namespace(**vars(args), data_dir=data_dir or measurements.default_data_dir())
     handlers = {
         "list": _list,
         "info": _info,
@@ -128,9 +138,10 @@ def format_size(size: int | None) -> str:
     return f"{size} B"
 
 
-def _row(store: ModelStore, spec: ModelSpec) -> dict[str, object]:
+def _row(store: ModelStore, spec: ModelSpec, data_dir: Path) -> dict[str, object]:
     state = store.state(spec.id)
     size = store.installed_bytes(spec.id) if state is not InstallState.MISSING else None
+    measured = measurements.measured(spec.id, data_dir=data_dir)
     return {
         "id": spec.id,
         "engine": str(spec.engine),
@@ -141,16 +152,17 @@ def _row(store: ModelStore, spec: ModelSpec) -> dict[str, object]:
         "license": spec.license,
         "redistributable": spec.redistributable,
         "source": spec.source.kind,
+        "measured": measured.to_dict() if measured else None,
     }
 
 
 def _list(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
-    rows = [_row(store, spec) for spec in store.catalog.values()]
+    rows = [_row(store, spec, args.data_dir) for spec in store.catalog.values()]
     if args.json:
         for row in rows:
             print(json.dumps(row), file=out)
         return 0
-    header = ("MODEL", "ENGINE", "LANG", "STATUS", "SIZE", "LICENSE")
+    header = ("MODEL", "ENGINE", "LANG", "STATUS", "SIZE", "LICENSE", "MEASURED HERE")
     table = [
         (
             str(r["id"]),
@@ -159,6 +171,7 @@ def _list(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
             f"{r['state']} ({r['location']})" if r["state"] == "installed" else "missing",
             format_size(r["size_bytes"] if isinstance(r["size_bytes"], int) else None),
             str(r["license"]).split(" (")[0],
+            _measured_cell(r["measured"]),
         )
         for r in rows
     ]
@@ -169,6 +182,12 @@ def _list(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     return 0
+
+
+def _measured_cell(measured: object) -> str:
+    if not isinstance(measured, dict):
+        return "-"
+    return measurements.Measurement.from_dict(measured).summary()
 
 
 def _info(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
@@ -190,11 +209,20 @@ def _info(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
         ("status", f"installed ({state}) at {location}" if location else "missing"),
         ("files", ", ".join(f.path for f in spec.files)),
         ("notes", spec.notes),
+        *_measured_lines(spec.id, args.data_dir),
     ]
     width = max(len(key) for key, _ in lines)
     for key, value in lines:
         print(f"{key.ljust(width)}  {value}", file=out)
     return 0
+
+
+def _measured_lines(model_id: str, data_dir: Path) -> list[tuple[str, str]]:
+    """One card line per measured runtime and precision, or the line saying there is none."""
+    found = measurements.measurements(model_id, data_dir)
+    if not found:
+        return [("measured here", measurements.NOT_MEASURED)]
+    return [(f"measured {m.precision} ({m.runtime})", m.describe()) for m in found]
 
 
 def _describe_source(spec: ModelSpec) -> str:

@@ -274,6 +274,18 @@ class ModelStore:
             files = [location / f.path for f in self.spec(model_id).files]
         return sum(path.stat().st_size for path in files)
 
+    def build_detail(self, model_id: str) -> str | None:
+        """What the manifest of a cached install says about how it was made, or None.
+
+        Local builds record their recipe here, so a build step can tell an install made by an
+        older Hearth (another export layout or quantization) from a current one.
+        """
+        state, location = self._locate(model_id)
+        if state is not InstallState.CACHED or location is None:
+            return None
+        detail = self._read_manifest(location).get("detail")
+        return detail if isinstance(detail, str) else None
+
     # ---- verifying ----------------------------------------------------------------------
 
     def verify(self, model_id: str) -> VerifyReport:

@@ -7,6 +7,10 @@ frames, so the engine uses the same short window, prompt, budget and guards as t
 faster-whisper engine (all in :mod:`assistant.speech.greedy_whisper`); int8 and float32 differ
 only in which exported folder is loaded.
 
+The decoder graph scores only the last token it is fed (see :mod:`models.export` for the
+graphs' inputs and outputs), so the prompt is fed in two pieces: up to <|startoftranscript|>,
+whose scores give the no-speech probability, then the rest.
+
 Features and tokens come from faster-whisper's numpy feature extractor and the tokenizer.json of
 the packaged tiny.en model: the same numbers the default engine feeds CTranslate2, so a
 difference in transcripts is the runtime's or the precision's, not the front end's.
@@ -15,6 +19,7 @@ difference in transcripts is the runtime's or the precision's, not the front end
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,7 @@ ENCODER = "encoder.onnx"
 DECODER = "decoder.onnx"
 TOKENIZER = "tokenizer.json"
 PRECISIONS = ("int8", "fp32")
+_CACHE_INPUT = re.compile(r"self_[kv]_\d+")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class OnnxWhisperEngine(ShortWindowWhisper):
         self._encoder: Any = None
         self._decoder: Any = None
         self._extractor: Any = None
+        self._cache_names: list[str] = []
 
     def model_folder(self) -> Path:
         """Where the graphs this engine would load are (SpeechError if they are missing)."""
@@ -106,6 +113,10 @@ class OnnxWhisperEngine(ShortWindowWhisper):
         session = ort.SessionOptions()
         session.intra_op_num_threads = self.options.cpu_threads or os.cpu_count() or 1
         session.inter_op_num_threads = 1
+        # All of onnxruntime's graph rewrites (its default, stated because it matters): they are
+        # what fuse each quantized MatMul into an integer kernel (DynamicQuantizeMatMul) and the
+        # attention's transposes into FusedMatMul.
+        session.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             self._encoder = ort.InferenceSession(
                 str(folder / ENCODER), session, providers=["CPUExecutionProvider"]
@@ -126,6 +137,7 @@ class OnnxWhisperEngine(ShortWindowWhisper):
                 SpeechErrorCode.LOAD_FAILED,
                 f"cannot load the ONNX Whisper model in {folder}: {err}",
             ) from err
+        self._cache_names = self._check_layout(folder)
         hf = tokenizers.Tokenizer.from_file(str(self._tokenizer_file(folder)))
         tokenizer = Tokenizer(hf, multilingual=False)
         self._extractor = FeatureExtractor(feature_size=80)
@@ -141,6 +153,27 @@ class OnnxWhisperEngine(ShortWindowWhisper):
             encode=tokenizer.encode,
             decode=tokenizer.decode,
         )
+
+    def _check_layout(self, folder: Path) -> list[str]:
+        """The decoder's per-layer cache inputs; an export by an older Hearth is a clear error.
+
+        Before per-layer caches the graphs took stacked ``self_k``/``cross_k`` tensors and
+        returned logits for every position; such a folder loads fine but cannot be driven.
+        """
+        inputs = [entry.name for entry in self._decoder.get_inputs()]
+        cache = [name for name in inputs if _CACHE_INPUT.fullmatch(name)]
+        outputs = {entry.name for entry in self._decoder.get_outputs()}
+        if (
+            not cache
+            or "logits" not in outputs
+            or any(f"new_{name}" not in outputs for name in cache)
+        ):
+            raise SpeechError(
+                SpeechErrorCode.LOAD_FAILED,
+                f"the ONNX Whisper model in {folder} was exported by an older Hearth; rebuild it "
+                "with `hearth models quantize` (it rebuilds outdated exports)",
+            )
+        return cache
 
     def _tokenizer_file(self, folder: Path) -> Path:
         """The export's own tokenizer.json if it has one, else the packaged tiny.en's."""
@@ -158,24 +191,57 @@ class OnnxWhisperEngine(ShortWindowWhisper):
         return pad_or_trim_frames(mel, frames).astype(np.float32)
 
     def _start(self, features: np.ndarray) -> DecoderStep:
-        cross_k, cross_v = self._encoder.run(None, {"mel": features[None]})
-        layers, state = cross_k.shape[0], cross_k.shape[3]
-        cache = {
-            "self_k": np.zeros((layers, 1, 0, state), np.float32),
-            "self_v": np.zeros((layers, 1, 0, state), np.float32),
-        }
+        names = [output.name for output in self._encoder.get_outputs()]
+        cross = dict(zip(names, self._encoder.run(None, {"mel": features[None]}), strict=True))
+        # One cache tensor per layer, [1, n_head, past, head_dim], named self_k_i / self_v_i;
+        # the decoder returns them grown by the fed tokens as new_self_k_i / new_self_v_i.
+        first = cross[names[0]]
+        empty = np.zeros((*first.shape[:2], 0, first.shape[3]), np.float32)
+        feed = {**cross, **{name: empty for name in self._cache_names}}
+        outputs = ["logits", *(f"new_{name}" for name in self._cache_names)]
+        sot = self._require_vocab().sot_sequence[0]
 
-        def step(tokens: list[int]) -> np.ndarray:
-            logits, cache["self_k"], cache["self_v"] = self._decoder.run(
-                None,
-                {
-                    "tokens": np.array([tokens], np.int64),
-                    "self_k": cache["self_k"],
-                    "self_v": cache["self_v"],
-                    "cross_k": cross_k,
-                    "cross_v": cross_v,
-                },
+        def run(tokens: list[int]) -> np.ndarray:
+            feed["tokens"] = np.array([tokens], np.int64)
+            logits, *caches = self._decoder.run(outputs, feed)
+            feed.update(zip(self._cache_names, caches, strict=True))
+            return logits[0, -1]
+
+        def step(tokens: list[int]) -> PositionLogits:
+            # The graph scores only the last token it is fed. The prompt is therefore fed in
+            # two pieces, cut after <|startoftranscript|>, whose scores give no_speech_prob.
+            wanted = sorted(
+                {i for i, token in enumerate(tokens) if token == sot} | {len(tokens) - 1}
             )
-            return logits[0]
+            rows, start = {}, 0
+            for end in wanted:
+                rows[end] = run(tokens[start : end + 1])
+                start = end + 1
+            return PositionLogits(len(tokens), rows)
 
-        return step
+        return step  # type: ignore[return-value]  # greedy_decode only indexes rows
+
+
+@dataclass(frozen=True)
+class PositionLogits:
+    """Scores of the positions of one decoder call that were computed, indexed like [n, vocab].
+
+    The exported decoder projects only the last position onto the vocabulary (the prompt pass
+    used to spend ~100 ms scoring positions nobody reads); greedy decoding reads the
+    <|startoftranscript|> row and the last row. Any other row is an IndexError, never zeros.
+    """
+
+    length: int
+    rows: dict[int, np.ndarray]
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        position = index + self.length if index < 0 else index
+        if position not in self.rows:
+            raise IndexError(
+                f"logits of position {index} of {self.length} were not computed "
+                f"(only {sorted(self.rows)})"
+            )
+        return self.rows[position]

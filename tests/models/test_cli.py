@@ -21,7 +21,16 @@ def test_list_shows_every_model_with_state_size_and_license(
     assert main(["--cache-dir", str(tmp_path), "models", "list"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["MODEL", "ENGINE", "LANG", "STATUS", "SIZE", "LICENSE"]
+    assert lines[0].split() == [
+        "MODEL",
+        "ENGINE",
+        "LANG",
+        "STATUS",
+        "SIZE",
+        "LICENSE",
+        "MEASURED",
+        "HERE",
+    ]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert set(rows) == set(CATALOG)
     assert "installed (packaged)" in rows["whisper-tiny.en-ct2"]

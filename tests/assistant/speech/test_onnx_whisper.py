@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from assistant.config import SpeechConfig
 from assistant.speech import SpeechError, SpeechErrorCode, get_engine
 from assistant.speech.base import StreamingSpeechEngine, TranscriptResult, VocabularyHint
 from assistant.speech.faster_whisper import FasterWhisperEngine, WhisperOptions
-from assistant.speech.onnx_whisper import OnnxWhisperEngine, OnnxWhisperOptions
+from assistant.speech.onnx_whisper import OnnxWhisperEngine, OnnxWhisperOptions, PositionLogits
 from models.catalog import WHISPER_TINY_EN_ONNX_FP32, WHISPER_TINY_EN_ONNX_INT8
 from models.store import ModelStore
 from tests.assistant.speech.synth import Command, has_keywords
@@ -148,3 +149,43 @@ def test_a_folder_without_the_graphs_and_a_bad_precision_are_clear(tmp_path) -> 
     assert info.value.code is SpeechErrorCode.LOAD_FAILED
     with pytest.raises(SpeechError, match="precision must be one of int8, fp32"):
         get_engine("onnx-whisper", precision="int4").load()
+
+
+def _graph(path: Path, inputs: list[str], outputs: list[str]) -> None:
+    """A tiny valid ONNX graph with these float input and output names (Identity ops)."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    def tensor(name: str) -> onnx.ValueInfoProto:
+        return helper.make_tensor_value_info(name, TensorProto.FLOAT, None)
+
+    nodes = [helper.make_node("Identity", [inputs[0]], [name]) for name in outputs]
+    graph = helper.make_graph(
+        nodes, "old", [tensor(n) for n in inputs], [tensor(n) for n in outputs]
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, path)
+
+
+def test_an_export_from_an_older_hearth_names_the_rebuild_command(tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    _graph(tmp_path / "encoder.onnx", ["mel"], ["cross_k", "cross_v"])
+    _graph(
+        tmp_path / "decoder.onnx",
+        ["tokens", "self_k", "self_v", "cross_k", "cross_v"],
+        ["logits", "new_self_k", "new_self_v"],
+    )
+    with pytest.raises(SpeechError) as info:
+        get_engine("onnx-whisper", SpeechConfig(model=str(tmp_path))).load()
+    assert info.value.code is SpeechErrorCode.LOAD_FAILED
+    assert "older Hearth" in str(info.value) and "hearth models quantize" in str(info.value)
+
+
+def test_position_logits_give_only_the_rows_that_were_computed() -> None:
+    sot, last = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    logits = PositionLogits(5, {3: sot, 4: last})
+    assert len(logits) == 5
+    assert logits[3] is sot and logits[-1] is last and logits[-2] is sot
+    with pytest.raises(IndexError, match="position 0 of 5 were not computed"):
+        logits[0]
