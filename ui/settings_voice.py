@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.audio.microphone import InputDevice
+from assistant.audio.wake import TUNED_DEBOUNCE
 from assistant.config import Config
 from models.catalog import PIPER_JOE, Engine
 from models.store import InstallState, ModelStore
@@ -177,7 +178,8 @@ class VoiceTab(QWidget):
         wake = config.wake
         select(self.wake_word, f"{wake.engine}-{wake.word.replace('_', '-')}")  # the catalog's id
         self.wake_auto.setChecked(wake.threshold <= 0)
-        self.wake_threshold.setValue(round((wake.threshold or 0.9) * 100))
+        tuned = TUNED_DEBOUNCE.get((wake.engine, wake.word), (0.9, 1))[0]  # StrEnum keys
+        self.wake_threshold.setValue(round((wake.threshold or tuned) * 100))
         self.wake_threshold.setEnabled(wake.threshold > 0)
         self.wake_threshold_label.setText(f"{self.wake_threshold.value() / 100:.2f}")
         self._show_wake_info()

@@ -180,6 +180,9 @@ def test_wake_words_and_models_show_licences_and_install_state(qtbot, services):
     }
     assert openww and all(NON_COMMERCIAL in label for label in openww)
     assert dialog.wake_word.currentData() == "microwakeword-okay-nabu"
+    # The tuned sensitivity is in use, and the (disabled) slider shows what it is.
+    assert dialog.wake_auto.isChecked() and not dialog.wake_threshold.isEnabled()
+    assert dialog.wake_threshold.value() == 70
     whisper = dialog.speech_model.currentData()
     assert whisper.model_id == "whisper-tiny.en-ct2" and whisper.value == ""
     assert "MB" in dialog.speech_model.currentText()
