@@ -10,11 +10,12 @@ Why it is fast: while the user speaks, the growing utterance is decoded on the d
 ``partial_interval_s``, and as soon as the VAD hears a pause it is decoded again on the finish
 lane (when the engine can run two decodes at once), so the decode that may end the utterance
 never waits for a periodic partial that started before the pause. When such a partial transcript,
-covering all speech so far, is already a whole command this home can execute (the intent engine
-matches it exactly) and the pause has lasted ``early_pause_s``, the command runs without waiting
-for the end-of-speech silence; otherwise the usual silence (``vad.silence_s``) ends the utterance
-and the last partial is reused when it already covers everything. ``UtteranceTimings`` reports,
-per utterance, the time from the last speech frame to the executed action.
+covering all speech so far, is already a whole command this home can execute (the conversation
+understands it, repairs of misheard words included) and the pause has lasted ``early_pause_s``,
+the command runs without waiting for the end-of-speech silence; otherwise the usual silence
+(``vad.silence_s``) ends the utterance and the last partial is reused when it already covers
+everything. ``UtteranceTimings`` reports, per utterance, the time from the last speech frame to
+the executed action.
 """
 
 from __future__ import annotations
