@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         "listen": cmd_listen,
         "history": cmd_history,
         "ptt": cmd_ptt,
-        "models": lambda a: models_cli.run(a, config_module.cache_dir()),
+        "models": lambda a: models_cli.run(
+            a, config_module.cache_dir(), data_dir=config_module.data_dir()
+        ),
         "privacy": privacy_cli.run,
     }
     if args.command is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 import tomllib
 import typing
 from dataclasses import dataclass, field, fields, replace
@@ -18,6 +17,8 @@ from typing import Any
 
 import platformdirs
 import tomli_w
+
+from models.files import atomic_write_text
 
 APP_NAME = "hearth"
 CONFIG_ENV = "HEARTH_CONFIG"
@@ -311,18 +312,3 @@ def save(config: Config, path: str | os.PathLike[str] | None = None) -> Path:
     file = config_path(path)
     atomic_write_text(file, tomli_w.dumps(config.to_dict()))
     return file
-
-
-def atomic_write_text(file: Path, text: str) -> None:
-    """Replace a file's contents so that readers see the old or the new file, never a mix."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.config import cache_dir
+from assistant.config import cache_dir, data_dir
 from assistant.speech.base import SpeechEngine, SpeechError, VocabularyHint
 from models.measurements import Measurement, record, this_machine
 from models.measurements import now as measurements_now
@@ -204,8 +204,12 @@ def measure_all(
             target=serve, args=(backend, clips, hint, cache, threads, there), daemon=True
         )
         process.start()
+        there.close()  # only the child holds it now: a dead worker reads as EOFError, not a hang
         processes.append(process)
-        status, value = here.recv()
+        try:
+            status, value = here.recv()
+        except EOFError:
+            status, value = "error", "worker died while loading"
         if status == "error":
             print(f"  {backend.label}: n/a ({value})", file=sys.stderr)
             results.append({"error": value})
@@ -238,7 +242,11 @@ def in_subprocess(function: Any, *args: Any) -> dict[str, Any]:
     here, there = context.Pipe()
     process = context.Process(target=function, args=(*args, there), daemon=True)
     process.start()
-    result = here.recv()
+    there.close()  # only the child holds it now: a dead worker reads as EOFError, not a hang
+    try:
+        result = here.recv()
+    except EOFError:
+        result = {"error": "worker died"}
     process.join()
     return result
 
@@ -416,7 +424,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "demo home vocabulary as prompt; budget 6 tokens/s + 8; same no-speech and "
             "repetition guards (onnxruntime/torch add a log-prob floor for noise)"
         ),
-        "baseline_rss_mb": base["peak_rss_mb"],
+        "baseline_rss_mb": base.get("peak_rss_mb"),
         "rows": [],
     }
     backends = list(BACKENDS)
@@ -631,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(report))
     print(f"\nJSON written to {out} ({report['wall_s']:.0f} s)", file=sys.stderr)
     if not args.no_record:
-        where = record(to_measurements(report), Path(args.data_dir) if args.data_dir else None)
+        where = record(to_measurements(report), Path(args.data_dir or data_dir()))
         print(f"measurements of this machine recorded in {where}", file=sys.stderr)
     return 0
 

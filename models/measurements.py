@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from models.files import atomic_write_text
 
 DATA_ENV = "HEARTH_DATA_DIR"
 FILE_NAME = "model-measurements.json"
@@ -125,7 +126,8 @@ class Measurement:
         """The inverse of `to_dict`; unknown keys (from a newer Hearth) are ignored."""
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in data.items() if key in known}
-        values["machine"] = Machine(**data["machine"])
+        machine = {f.name for f in fields(Machine)}
+        values["machine"] = Machine(**{k: v for k, v in data["machine"].items() if k in machine})
         values["extra"] = dict(data.get("extra", {}))
         return cls(**values)
 
@@ -159,36 +161,48 @@ def path(data_dir: Path | None = None) -> Path:
     return (data_dir or default_data_dir()) / FILE_NAME
 
 
+def _read(file: Path) -> list[Measurement] | None:
+    """The file's measurements, skipping entries this Hearth cannot read; None: not a
+    measurements file at all (damaged, or something else by that name)."""
+    try:
+        entries = json.loads(file.read_text(encoding="utf-8"))["measurements"]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(entries, list):
+        return None
+    found = []
+    for entry in entries:
+        try:
+            found.append(Measurement.from_dict(entry))
+        except (KeyError, TypeError, ValueError):
+            continue  # one odd entry (another Hearth's format) must not hide the others
+    return found
+
+
 def load(data_dir: Path | None = None) -> list[Measurement]:
     """Every recorded measurement; a missing or unreadable file is simply none."""
-    try:
-        data = json.loads(path(data_dir).read_text(encoding="utf-8"))
-        entries = data["measurements"]
-        return [Measurement.from_dict(entry) for entry in entries]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
+    return _read(path(data_dir)) or []
 
 
 def record(measurements: Iterable[Measurement], data_dir: Path | None = None) -> Path:
-    """Add or replace these measurements (same model, runtime and precision) atomically."""
+    """Add or replace these measurements (same model, runtime and precision) atomically.
+
+    A file that cannot be read at all is kept beside the new one (``.unreadable``), not lost.
+    """
     target = path(data_dir)
-    merged = {m.key: m for m in load(data_dir)}
+    previous = _read(target)
+    if previous is None:
+        target.replace(target.with_name(target.name + ".unreadable"))
+        previous = []
+    merged = {m.key: m for m in previous}
     merged.update({m.key: m for m in measurements})
     payload = {
         "format": _FORMAT,
         "measurements": [m.to_dict() for m in sorted(merged.values(), key=lambda m: m.key)],
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".measurements-", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out, indent=2)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_text(target, json.dumps(payload, indent=2))
     return target
 
 

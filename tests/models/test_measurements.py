@@ -89,6 +89,22 @@ def test_a_damaged_file_reads_as_nothing_and_is_replaced(tmp_path: Path) -> None
 
     record([sample()], tmp_path)
     assert measured("whisper-tiny.en-ct2", data_dir=tmp_path) is not None
+    kept = tmp_path / (measurements.FILE_NAME + ".unreadable")
+    assert kept.read_text(encoding="utf-8") == "{not json"  # set aside, not lost
+
+
+def test_one_odd_entry_does_not_hide_or_lose_the_others(tmp_path: Path) -> None:
+    good = sample("whisper-tiny.en-onnx-int8").to_dict()
+    odd = sample().to_dict()
+    odd["machine"] = {**odd["machine"], "gpu": "none"}  # a newer Hearth's machine field
+    broken = {"model_id": "whisper-tiny.en-openai"}  # and one that is not readable at all
+    (tmp_path / measurements.FILE_NAME).write_text(
+        json.dumps({"format": 1, "measurements": [good, odd, broken]}), encoding="utf-8"
+    )
+    assert measured("whisper-tiny.en-ct2", data_dir=tmp_path) == sample()
+    record([sample("whisper-tiny.en-onnx-fp32", "fp32")], tmp_path)
+    assert measured("whisper-tiny.en-onnx-int8", data_dir=tmp_path) is not None
+    assert measured("whisper-tiny.en-ct2", data_dir=tmp_path) is not None
 
 
 def test_a_failed_write_leaves_the_old_file_whole(
