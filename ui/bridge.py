@@ -21,6 +21,7 @@ from assistant.conversation import TurnResult
 from assistant.events import Event, EventType
 from assistant.home.commands import Action
 from assistant.runtime import Runtime
+from ui.long_job import one_line
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,11 +51,11 @@ class _Job(QRunnable):
             result = self._work()
         except Exception as err:  # any engine failure must reach the user, not kill the thread
             if self._quiet:  # setup that may fail on a machine (no microphone): one line
-                _LOGGER.warning("%s", _one_line(err))
+                _LOGGER.warning("%s", one_line(err))
                 _LOGGER.debug("background job failed", exc_info=True)
             else:
                 _LOGGER.exception("engine call failed")
-            self._bridge._job_failed.emit(self._job_id, _one_line(err))
+            self._bridge._job_failed.emit(self._job_id, one_line(err))
         else:
             self._bridge._job_done.emit(self._job_id, result)
         finally:
@@ -69,11 +70,6 @@ def _build(factory: Callable[[], Runtime]) -> Runtime:
         runtime.close()
         raise
     return runtime
-
-
-def _one_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__
 
 
 class EngineBridge(QObject):

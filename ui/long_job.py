@@ -37,6 +37,12 @@ Work = Callable[[Callable[[object], None], threading.Event], Any]
 _LIVE: dict[QObject, LongJob] = {}
 
 
+def one_line(err: BaseException) -> str:
+    """The first line of an error's message (its type when it has none), for a status line."""
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
 class _Carrier(QObject):
     progress = Signal(object)
     succeeded = Signal(object)
@@ -90,9 +96,13 @@ class LongJob:
                 result = work(report, cancel)
             except Exception as err:  # worded by the owner; a worker must never die of it
                 _LOGGER.debug("job %s failed", name, exc_info=True)
-                carrier.failed.emit(err)
+                outcome, value = carrier.failed, err
             else:
-                carrier.succeeded.emit(result)
+                outcome, value = carrier.succeeded, result
+            try:
+                outcome.emit(value)
+            except RuntimeError:  # the app quit meanwhile and deleted the carrier: nobody waits
+                _LOGGER.debug("job %s ended after the app", name)
 
         self._thread = threading.Thread(target=run, name=name, daemon=True)
         self._thread.start()
@@ -149,8 +159,7 @@ def run_once(
 
     def failed(err: BaseException) -> None:
         if on_error is not None:
-            lines = str(err).strip().splitlines()
-            on_error(lines[0] if lines else type(err).__name__)
+            on_error(one_line(err))
 
     job = LongJob(owner, None, on_done, failed)
     job.start(lambda _progress, _cancel: work(), name="hearth-read")

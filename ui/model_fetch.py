@@ -28,7 +28,7 @@ from models.store import (
     ModelStoreError,
     Progress,
 )
-from ui.long_job import LongJob
+from ui.long_job import LongJob, one_line
 from ui.settings_models import human_size
 
 
@@ -59,7 +59,7 @@ def how_to_install(spec: ModelSpec) -> str:
 
 def fetch_error_text(model_id: str, err: BaseException) -> str:
     """What went wrong, in one line a person can act on; "nothing was installed" is always true."""
-    detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    detail = one_line(err)
     match err:
         case DownloadCancelled():
             return "Download cancelled. Press Download to continue where it stopped."

@@ -13,13 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.catalog import CATALOG, WHISPER_TINY_EN_CT2, Engine, ModelSpec
+from assistant import config as config_module
+from models import measurements
+from models.catalog import (
+    CATALOG,
+    WHISPER_TINY_EN_CT2,
+    WHISPER_TINY_EN_ONNX_INT8,
+    WHISPER_TINY_EN_OPENAI,
+    Engine,
+    ModelSpec,
+)
 from models.store import InstallState, ModelStore
-
-try:  # measured speed per model (bench/compression.py writes it); older trees lack it
-    from models import measurements
-except ImportError:  # pragma: no cover - depends on the tree
-    measurements = None  # type: ignore[assignment]
 
 NON_COMMERCIAL = "non-commercial licence (CC BY-NC-SA 4.0)"
 NOT_AVAILABLE = "not available in this version"
@@ -29,9 +33,16 @@ SPEECH_ENGINES: dict[str, tuple[str, str, Engine | None]] = {
     "faster-whisper": ("Whisper (faster-whisper)", "faster_whisper", Engine.CTRANSLATE2_WHISPER),
     "vosk": ("Vosk (Kaldi)", "vosk", Engine.VOSK),
     "grammar": ("Grammar (pocketsphinx, commands only)", "pocketsphinx", None),
+    # Whisper converted by `hearth models convert`/`quantize` (needs the torch extra once).
+    "onnx-whisper": ("Whisper (ONNX Runtime, converted here)", "onnxruntime", Engine.ONNX_WHISPER),
+    "openai-whisper": ("Whisper (openai-whisper, torch)", "whisper", Engine.OPENAI_WHISPER),
 }
 #: The model an engine uses when ``speech.model`` is empty.
-DEFAULT_MODELS = {"faster-whisper": WHISPER_TINY_EN_CT2}
+DEFAULT_MODELS = {
+    "faster-whisper": WHISPER_TINY_EN_CT2,
+    "onnx-whisper": WHISPER_TINY_EN_ONNX_INT8,
+    "openai-whisper": WHISPER_TINY_EN_OPENAI,
+}
 
 TTS_ENGINES = (("piper", "Piper (natural voice)"), ("espeak-ng", "eSpeak NG (robotic, small)"))
 WAKE_ENGINES = {Engine.MICRO_WAKE_WORD: "microwakeword", Engine.OPEN_WAKE_WORD: "openwakeword"}
@@ -40,8 +51,7 @@ _SPEECH_KINDS = frozenset(kind for _label, _package, kind in SPEECH_ENGINES.valu
 
 #: Model kinds whose install state the settings show (speech, wake word, the piper voice).
 _SHOWN_KINDS = frozenset(
-    {Engine.CTRANSLATE2_WHISPER, Engine.VOSK, Engine.MICRO_WAKE_WORD, Engine.OPEN_WAKE_WORD}
-    | {Engine.PIPER}
+    _SPEECH_KINDS | {Engine.MICRO_WAKE_WORD, Engine.OPEN_WAKE_WORD, Engine.PIPER}
 )
 
 
@@ -125,12 +135,9 @@ def read_installed(store: ModelStore) -> Installed:
 def measured_line(model_id: str) -> str:
     """How fast and accurate the model measured on this computer, for its info line.
 
-    "" when this Hearth cannot record measurements at all; otherwise the numbers, or a line that
-    says how to measure it.
+    The numbers, or a line that says how to measure it.
     """
-    if measurements is None:
-        return ""
-    found = measurements.measured(model_id)
+    found = measurements.measured(model_id, data_dir=config_module.data_dir())
     if found is None:
         return f"Speed here: {measurements.NOT_MEASURED}."
     text = f"Measured here ({found.precision}): {found.summary()}"

@@ -116,7 +116,8 @@ class SpeechGroup(QGroupBox):
         package = SPEECH_ENGINES[engine][1]
         lines = []
         if self.installed is not None and not self.installed.packages.get(package, False):
-            lines.append(f"The {engine} engine is not installed: pip install 'hearth[speech]'.")
+            extra = "torch" if engine == "openai-whisper" else "speech"
+            lines.append(f"The {engine} engine is not installed: pip install 'hearth[{extra}]'.")
         if choice.detail:
             lines.append(choice.detail)
         self.speech_info.setText(" ".join(lines))

@@ -25,7 +25,7 @@ from assistant.speech.speed_check import (
     run_speed_check,
 )
 from models.store import ModelStore
-from ui.long_job import LongJob
+from ui.long_job import LongJob, one_line
 
 #: Runs the check: gets a progress callback (:class:`Step` values) and the cancel event.
 Measurer = Callable[[Callable[[object], None], threading.Event], SpeedReport]
@@ -183,8 +183,7 @@ class SpeedCheckPanel(QWidget):
         if isinstance(err, SpeedCheckCancelled):
             self.status.setText("Speed check cancelled. Hearth keeps its current speech engine.")
         else:
-            lines = str(err).strip().splitlines()
-            reason = lines[0] if lines else type(err).__name__
+            reason = one_line(err)
             self.status.setText(
                 f"The speed check could not run: {reason}. Hearth keeps its current speech engine."
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -253,3 +254,13 @@ def test_the_model_line_shows_what_it_measured_on_this_machine(qtbot, services):
     assert "Measured here (int8): 183 ms p50, WER 8.8%, 92% of spoken commands right." in (
         again.speech_info.text()
     )
+
+
+def test_every_engine_the_speed_check_can_choose_is_kept_by_settings(qtbot, services):
+    from assistant.speech.speed_check import PREFERENCE
+
+    for engine in PREFERENCE:
+        config = replace(Config(), speech=replace(Config().speech, engine=engine))
+        dialog = _dialog(qtbot, services, config)
+        assert dialog.speech_engine.currentData() == engine
+        dialog.close()
