@@ -29,16 +29,15 @@ from ui.bridge import EngineBridge
 from ui.conversation_panel import ConversationPanel
 from ui.diagnostics import diagnostics_text
 from ui.engine_display import EngineDisplay
-from ui.history_keeper import HISTORY_SHOWN, HistoryKeeper
+from ui.history_keeper import HistoryKeeper
 from ui.home_view import HomeView
 from ui.icon import app_icon
 from ui.ptt import PushToTalkServer
 from ui.shortcuts import ShortcutsDialog
 from ui.style import STYLESHEET
 from ui.tray import TrayIcon
-from ui.turn_records import turn_from_entry, turn_from_event
 from ui.voice import VoiceController
-from ui.voice_controls import HOLD_S, VOICE_LOADING, VOICE_OFF, VOICE_STATUS, VoiceControls
+from ui.voice_controls import HOLD_S, VOICE_LOADING, VoiceControls
 from ui.window_dialogs import WindowDialogs
 from ui.window_menus import WindowCommands, install_menus
 
@@ -48,16 +47,11 @@ if TYPE_CHECKING:
     from ui.settings_dialog import SettingsDialog
 
 __all__ = [
-    "HISTORY_SHOWN",
     "HOLD_S",
     "STILL_RUNNING",
     "VOICE_LOADING",
-    "VOICE_OFF",
-    "VOICE_STATUS",
     "AppServices",
     "MainWindow",
-    "turn_from_entry",
-    "turn_from_event",
 ]
 
 #: How long a transient status message stays in the status bar.

@@ -30,22 +30,12 @@ from ui.long_job import run_once
 from ui.preferences import UiPreferences
 from ui.settings_app import AppTab
 from ui.settings_cloud import CLOUD_SENTENCE, CloudTab
-from ui.settings_common import FIELD_NAMES, FieldError, scrolling, sentence
-from ui.settings_home import BACKENDS, HomeTab
+from ui.settings_common import FieldError, scrolling, sentence
+from ui.settings_home import HomeTab
 from ui.settings_models import (
-    DEFAULT_MODELS,
     NON_COMMERCIAL,
-    NOT_AVAILABLE,
-    SPEECH_ENGINES,
-    TTS_ENGINES,
-    WAKE_ENGINES,
     Installed,
-    ModelChoice,
-    human_size,
-    model_choices,
     read_installed,
-    wake_label,
-    wake_word_of,
 )
 from ui.settings_voice import VoiceTab
 
@@ -234,23 +224,4 @@ class SettingsDialog(QDialog):
         super().closeEvent(event)
 
 
-__all__ = [
-    "BACKENDS",
-    "CLOUD_SENTENCE",
-    "DEFAULT_MODELS",
-    "FIELD_NAMES",
-    "NON_COMMERCIAL",
-    "NOT_AVAILABLE",
-    "SPEECH_ENGINES",
-    "TTS_ENGINES",
-    "WAKE_ENGINES",
-    "Installed",
-    "ModelChoice",
-    "SettingsContext",
-    "SettingsDialog",
-    "human_size",
-    "model_choices",
-    "read_installed",
-    "wake_label",
-    "wake_word_of",
-]
+__all__ = ["CLOUD_SENTENCE", "NON_COMMERCIAL", "SettingsContext", "SettingsDialog"]
