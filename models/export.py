@@ -241,9 +241,10 @@ def quantize_whisper_onnx(
 ) -> Path:
     """Build `whisper-tiny.en-onnx-int8` from the float32 ONNX export."""
     report = step or (lambda _message: None)
+    # What makes a build current: the source's format and the recipe's name (not its wording).
     detail = (
         f"quantized from {WHISPER_TINY_EN_ONNX_FP32} "
-        f"(export format {EXPORT_FORMAT}; int8 recipe {DEFAULT.name}: {DEFAULT.description})"
+        f"(export format {EXPORT_FORMAT}; int8 recipe {DEFAULT.name})"
     )
     if _is_current(store, WHISPER_TINY_EN_ONNX_INT8, detail) and not force:
         report(f"{WHISPER_TINY_EN_ONNX_INT8} is already installed")
