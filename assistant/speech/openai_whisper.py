@@ -93,15 +93,6 @@ class OpenAIWhisperEngine(ShortWindowWhisper):
             task="transcribe",
         )
         self._model, self._torch, self._whisper = model, torch, whisper
-        suppress = {
-            *tokenizer.non_speech_tokens,
-            tokenizer.transcribe,
-            tokenizer.translate,
-            tokenizer.sot,
-            tokenizer.sot_prev,
-            tokenizer.sot_lm,
-            tokenizer.no_speech,
-        }
         return WhisperVocab(
             sot_sequence=tuple(tokenizer.sot_sequence),
             sot_prev=tokenizer.sot_prev,
@@ -109,7 +100,7 @@ class OpenAIWhisperEngine(ShortWindowWhisper):
             eot=tokenizer.eot,
             no_speech=tokenizer.no_speech,
             blank=(*tokenizer.encode(" "), tokenizer.eot),
-            suppress=tuple(sorted(suppress)),
+            suppress=default_suppression(tokenizer),
             encode=tokenizer.encode,
             decode=tokenizer.decode,
         )
@@ -159,3 +150,22 @@ def _half(model: Any, torch: Any) -> Any:
         if isinstance(module, torch.nn.LayerNorm):
             module.float()
     return model
+
+
+def default_suppression(tokenizer: Any) -> tuple[int, ...]:
+    """The tokens openai-whisper's greedy decoding never emits (its ``suppress_tokens="-1"``):
+    non-speech symbols and the special task tokens. Shared with the tests that decode the
+    converted checkpoint on other runtimes, so every runtime suppresses the same set."""
+    return tuple(
+        sorted(
+            {
+                *tokenizer.non_speech_tokens,
+                tokenizer.transcribe,
+                tokenizer.translate,
+                tokenizer.sot,
+                tokenizer.sot_prev,
+                tokenizer.sot_lm,
+                tokenizer.no_speech,
+            }
+        )
+    )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.speech.openai_whisper import default_suppression
 from models.catalog import (
     WHISPER_TINY_EN_ONNX_FP32,
     WHISPER_TINY_EN_ONNX_INT8,
@@ -89,14 +90,7 @@ def greedy(model_dir: Path, mel: np.ndarray, tokenizer: Any) -> str:
     """Whisper's greedy decoding with its default token suppression, on onnxruntime."""
     encoder, decoder = sessions(model_dir)
     cross = encode(encoder, mel)
-    suppress = list(tokenizer.non_speech_tokens) + [
-        tokenizer.transcribe,
-        tokenizer.translate,
-        tokenizer.sot,
-        tokenizer.sot_prev,
-        tokenizer.sot_lm,
-        tokenizer.no_speech,
-    ]
+    suppress = list(default_suppression(tokenizer))
     cache = empty_cache(cross)
     feed = [tokenizer.sot, tokenizer.no_timestamps]
     out: list[int] = []

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from assistant.speech.openai_whisper import default_suppression
 from models.catalog import WHISPER_TINY_EN_CT2, WHISPER_TINY_EN_OPENAI
 from models.convert import CHECKPOINT_NAME, read_ctranslate2, whisper_state_dict
 from models.store import ModelStore
@@ -58,14 +59,7 @@ def greedy(step: Any, tokenizer: Any, limit: int = 48) -> str:
     of the next token after ``ids``."""
     import torch
 
-    suppress = list(tokenizer.non_speech_tokens) + [
-        tokenizer.transcribe,
-        tokenizer.translate,
-        tokenizer.sot,
-        tokenizer.sot_prev,
-        tokenizer.sot_lm,
-        tokenizer.no_speech,
-    ]
+    suppress = list(default_suppression(tokenizer))
     ids = [tokenizer.sot, tokenizer.no_timestamps]
     out: list[int] = []
     with torch.no_grad():
