@@ -107,11 +107,17 @@ class WakeConfig:
     # a flat 0.5 woke "okay nabu" on "what time is it" in testing.
     threshold: float = 0.0
     refractory_s: float = 2.0
+    # A detection is double-checked by the speech model (Whisper engines) before Hearth answers:
+    # fewer false wakes for ~0.2 s of one core per detection (assistant/speech/wake_check.py).
+    verify: bool = True
+    verify_margin: float = 4.0  # how much less likely than what was heard the phrase may be
 
     def validate(self) -> None:
         _unit("wake.threshold", self.threshold)
         if self.refractory_s < 0:
             raise ConfigError("wake.refractory_s must be 0 or more")
+        if self.verify_margin < 0:
+            raise ConfigError("wake.verify_margin must be 0 or more")
 
 
 @dataclass(frozen=True)

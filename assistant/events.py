@@ -32,6 +32,7 @@ class EventType(StrEnum):
     CLOUD_REQUEST = "cloud-request"
     ERROR = "error"
     WAKE_DETECTED = "wake-detected"
+    WAKE_REJECTED = "wake-rejected"
     AUDIO_LEVEL = "audio-level"
     UTTERANCE_TIMINGS = "utterance-timings"
     CANCELLED = "cancelled"
@@ -212,6 +213,20 @@ class WakeDetected(Event):
     word: str
     probability: float
     at_s: float
+    utterance_id: str = ""
+
+
+@dataclass(frozen=True)
+class WakeRejected(Event):
+    """The detector fired but the speech model heard other words (``heard``); Hearth stays idle.
+
+    ``ratio`` is log P(wake phrase) - log P(heard) (see assistant/speech/wake_check.py)."""
+
+    type: ClassVar[EventType] = EventType.WAKE_REJECTED
+    word: str
+    probability: float
+    ratio: float
+    heard: str
     utterance_id: str = ""
 
 

@@ -31,6 +31,7 @@ from assistant.events import (
     Transcript,
     UtteranceTimings,
     WakeDetected,
+    WakeRejected,
 )
 from assistant.history import History, open_history
 from assistant.pipeline import Pipeline, PipelineOptions
@@ -38,6 +39,7 @@ from assistant.runtime import Runtime
 from assistant.speech import get_engine
 from assistant.speech.base import SpeechEngine, VocabularyHint
 from assistant.speech.hint import home_hint
+from assistant.speech.wake_check import wake_verifier
 from assistant.tts import AudioSink, build_speaker
 
 MAX_STREAM_FILE_S = 4 * 3600.0
@@ -72,16 +74,18 @@ def build_pipeline(
     config = runtime.config
     speaker = build_speaker(config.tts, sink)
     store_audio = history is not None and config.history.store_audio
+    wake = load_wake_word(config.wake)
     return Pipeline(
         runtime.conversation,
         runtime.bus,
         parts.engine,
         parts.vad,
-        load_wake_word(config.wake),
+        wake,
         options or PipelineOptions.from_config(config),
         hint=parts.hint,
         speaker=speaker,
         utterance_audio=history.add_audio if store_audio and history is not None else None,
+        wake_verifier=wake_verifier(parts.engine, config.wake, wake.spec.phrase),
     )
 
 
@@ -119,6 +123,7 @@ class EventPrinter:
         if not isinstance(
             event,
             WakeDetected
+            | WakeRejected
             | Transcript
             | ActionsExecuted
             | Reply
@@ -139,6 +144,8 @@ class EventPrinter:
         match event:
             case WakeDetected():
                 return f"{at} wake word {event.word} ({event.probability:.2f})"
+            case WakeRejected():
+                return f"{at} not the wake word (heard: {event.heard or '…'})"
             case Transcript(final=False):
                 return f"{at}   … {event.text}" if self.progress else None
             case Transcript():
@@ -197,11 +204,13 @@ def _stream_file(
     sim = pipeline.simulate(speed=float(args.speed))
     printer = EventPrinter(out, args.json, lambda: sim.now, progress=False)
     runtime.bus.subscribe(printer)
-    summary = {"wakes": 0, "commands": 0, "actions": 0, "errors": 0}
+    summary = {"wakes": 0, "rejected": 0, "commands": 0, "actions": 0, "errors": 0}
 
     def count(event: Event) -> None:
         if isinstance(event, WakeDetected):
             summary["wakes"] += 1
+        elif isinstance(event, WakeRejected):
+            summary["rejected"] += 1
         elif isinstance(event, UtteranceTimings):
             summary["commands"] += 1
         elif isinstance(event, ActionsExecuted) and not event.pending:
@@ -218,7 +227,8 @@ def _stream_file(
         print(json.dumps({"type": "summary", "data": summary, "audio_s": sim.audio_s}), file=out)
     else:
         print(
-            f"{sim.audio_s:.1f} s of audio: {summary['wakes']} wake words, "
+            f"{sim.audio_s:.1f} s of audio: {summary['wakes']} wake words "
+            f"({summary['rejected']} rejected), "
             f"{summary['commands']} commands, {summary['actions']} actions, "
             f"{summary['errors']} errors",
             file=out,

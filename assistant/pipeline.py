@@ -64,6 +64,7 @@ from assistant.events import (
     Transcript,
     UtteranceTimings,
     WakeDetected,
+    WakeRejected,
 )
 from assistant.scheduler import (
     Lane,
@@ -73,6 +74,7 @@ from assistant.scheduler import (
     ThreadScheduler,
 )
 from assistant.speech.base import SpeechEngine, TranscriptResult, VocabularyHint
+from assistant.speech.wake_check import WakeVerdict, WakeVerifier
 from assistant.tts import Earcon, Speaker
 
 _LOGGER = logging.getLogger(__name__)
@@ -157,6 +159,8 @@ class _Utterance:
     candidate: tuple[str, int] | None = None  # a partial that is a complete command
     last_partial_at: int = 0
     final_pending: bool = False
+    wake_check: WakeDetection | None = None  # the detection that opened it, until verified
+    held: tuple[str, bool] | None = None  # a final transcript waiting for that verdict
     loud_end: int = 0  # end of the last VAD window above the threshold itself (no hysteresis)
 
     def add(self, frame: np.ndarray, arrival_s: float) -> None:
@@ -235,6 +239,7 @@ class Pipeline:
         hint: VocabularyHint | None = None,
         speaker: Speaker | None = None,
         utterance_audio: Callable[[str, np.ndarray], None] | None = None,
+        wake_verifier: WakeVerifier | None = None,
     ) -> None:
         self.conversation = conversation
         self.bus = bus
@@ -245,9 +250,10 @@ class Pipeline:
         self.hint = hint
         self.speaker = speaker
         self.utterance_audio = utterance_audio
+        self.wake_verifier = wake_verifier
         self.state = PipelineState.IDLE
         self.dropped_frames = 0
-        self.ring = RingBuffer(1.0)
+        self.ring = RingBuffer(max(1.0, wake_verifier.window_s if wake_verifier else 0.0))
         self._scheduler: Scheduler | None = None
         self._utt: _Utterance | None = None
         self._ids = itertools.count(1)
@@ -394,7 +400,7 @@ class Pipeline:
         utt = self._utt
         if self.state is PipelineState.IDLE:
             self._listen_for_wake(frame, PipelineState.IDLE)
-        elif self.state is PipelineState.LISTENING and utt is not None:
+        elif self.state in (PipelineState.LISTENING, PipelineState.WAKE) and utt is not None:
             if self.wake is not None:
                 self.wake.skip(frame)
             self._listen(utt, frame, arrival_s)
@@ -427,16 +433,77 @@ class Pipeline:
         utterance_id = f"u{next(self._ids)}"
         self._end_stage(Stage.WAKE, utterance_id)
         self._set_state(PipelineState.WAKE)
-        self.bus.publish(
-            WakeDetected(detection.word, round(detection.probability, 3), now, utterance_id)
-        )
-        self._chime(Earcon.WAKE)
+        verifier = self.wake_verifier
+        if verifier is None or self._scheduler is None:
+            self._announce_wake(detection, utterance_id, now)
+            self._open_utterance(
+                utterance_id, UtteranceKind.COMMAND, self.options.wake_preroll_s, now, False
+            )
+            return
+        # Listen at once (nothing the user says is lost) but stay in WAKE, silent, until the
+        # speech model agrees it was the wake word.
+        audio = self.ring.tail(verifier.window_s)
         self._open_utterance(
-            utterance_id, UtteranceKind.COMMAND, self.options.wake_preroll_s, now, False
+            utterance_id,
+            UtteranceKind.COMMAND,
+            self.options.wake_preroll_s,
+            now,
+            False,
+            listening=False,
+        )
+        utt = self._utt
+        assert utt is not None
+        utt.wake_check = detection
+        self._scheduler.submit(
+            self._finish_lane,
+            lambda: verifier.check(audio),
+            lambda outcome: self._on_wake_checked(utt, outcome),
         )
 
+    def _announce_wake(self, detection: WakeDetection, utterance_id: str, at_s: float) -> None:
+        self.bus.publish(
+            WakeDetected(detection.word, round(detection.probability, 3), at_s, utterance_id)
+        )
+        self._chime(Earcon.WAKE)
+
+    def _on_wake_checked(self, utt: _Utterance, outcome: Outcome) -> None:
+        detection = utt.wake_check
+        if utt is not self._utt or detection is None:
+            return  # cancelled meanwhile
+        utt.wake_check = None
+        if outcome.error is not None:
+            # The detector's word stands when the second opinion cannot be had.
+            _LOGGER.warning("wake word check failed: %s", outcome.error)
+        elif not outcome.value.accepted:
+            verdict: WakeVerdict = outcome.value
+            self.bus.publish(
+                WakeRejected(
+                    detection.word,
+                    round(detection.probability, 3),
+                    round(verdict.ratio, 2),
+                    verdict.heard,
+                    utt.id,
+                )
+            )
+            self._begin_idle()
+            return
+        self._announce_wake(detection, utt.id, self._now())
+        if self.state is PipelineState.WAKE:
+            self._set_state(PipelineState.LISTENING)
+            self._begin_stage(Stage.VAD, utt.id)
+        if utt.held is not None:
+            text, early = utt.held
+            utt.held = None
+            self._final_transcript(utt, text, early)
+
     def _open_utterance(
-        self, utterance_id: str, kind: UtteranceKind, preroll_s: float, now: float, ptt: bool
+        self,
+        utterance_id: str,
+        kind: UtteranceKind,
+        preroll_s: float,
+        now: float,
+        ptt: bool,
+        listening: bool = True,
     ) -> None:
         timeout = (
             self.options.follow_up_s
@@ -462,8 +529,9 @@ class Pipeline:
         )
         self._utt = utt
         if kind is not UtteranceKind.BARGE_IN:
-            self._set_state(PipelineState.LISTENING)
-            self._begin_stage(Stage.VAD, utterance_id)
+            if listening:
+                self._set_state(PipelineState.LISTENING)
+                self._begin_stage(Stage.VAD, utterance_id)
             self._deadline = utt.deadline_s
         preroll = self.ring.tail(preroll_s) if preroll_s > 0 else np.zeros(0, np.int16)
         if len(preroll):
@@ -645,6 +713,9 @@ class Pipeline:
         # else: a decode in flight finishes first; _on_decoded takes it from there
 
     def _final_transcript(self, utt: _Utterance, text: str, early: bool) -> None:
+        if utt.wake_check is not None:
+            utt.held = (text, early)  # a short command said before the wake word is confirmed
+            return
         utt.final_pending = False
         text = collapse_repeat(text)
         words = normalize(text)
@@ -845,7 +916,7 @@ class Pipeline:
         if self._deadline is None or now < self._deadline:
             return
         utt = self._utt
-        if self.state is PipelineState.LISTENING and utt is not None:
+        if self.state in (PipelineState.LISTENING, PipelineState.WAKE) and utt is not None:
             self._no_speech(utt)
         elif self.state is PipelineState.TRANSCRIBING:
             self._error(Stage.ASR, ErrorCode.ASR_TIMEOUT, "the speech engine took too long")

@@ -39,6 +39,22 @@ NAME = "faster-whisper"
 _FULL_WINDOW_S = 30.0
 _FRAMES_PER_S = 100  # Whisper's log-Mel hop is 10 ms
 _MAX_LENGTH = 448  # Whisper's decoder context
+_PHRASE_WINDOW_S = 3.0  # encoder window for a wake phrase's ~1.6 s
+_PHRASE_TOKENS = 20  # a free reading of a wake phrase's audio is a few words
+
+
+@dataclass(frozen=True)
+class PhraseEvidence:
+    """Log-probabilities of a phrase and of the engine's own reading of the same audio."""
+
+    phrase_logprob: float
+    heard_logprob: float
+    heard: str
+
+    @property
+    def ratio(self) -> float:
+        """log P(phrase) - log P(what was heard): 0 or above when the phrase is what was heard."""
+        return self.phrase_logprob - self.heard_logprob
 
 
 @dataclass(frozen=True)
@@ -197,9 +213,8 @@ class FasterWhisperEngine:
             words=tuple(text.split()),
         )
 
-    def _transcribe_window(
-        self, floats: np.ndarray, window_s: float, hint: VocabularyHint | None
-    ) -> tuple[str, float]:
+    def _encode(self, floats: np.ndarray, window_s: float) -> Any:
+        """The encoder's output for ``floats`` padded with silence to a ``window_s`` window."""
         from faster_whisper.audio import pad_or_trim
 
         model = self._model
@@ -207,7 +222,13 @@ class FasterWhisperEngine:
         padded = np.pad(floats, (0, max(0, window_samples - len(floats))))
         features = model.feature_extractor(padded)[..., :-1]
         frames = int(window_s * _FRAMES_PER_S) // 2 * 2  # the encoder's conv stride is 2
-        encoded = model.encode(pad_or_trim(features, frames))
+        return model.encode(pad_or_trim(features, frames))
+
+    def _transcribe_window(
+        self, floats: np.ndarray, window_s: float, hint: VocabularyHint | None
+    ) -> tuple[str, float]:
+        model = self._model
+        encoded = self._encode(floats, window_s)
         prompt = self._prompt(hint)
         budget = math.ceil(len(floats) / SAMPLE_RATE * self.options.tokens_per_second) + 8
         result = model.model.generate(
@@ -226,6 +247,45 @@ class FasterWhisperEngine:
             return "", 0.0
         text = remove_repetition(self._tokenizer.decode(tokens).strip())
         return text, confidence_of(avg_logprob)
+
+    def phrase_evidence(self, audio: np.ndarray, phrase: str) -> PhraseEvidence:
+        """How much more likely Whisper finds its own reading of ``audio`` than ``phrase``.
+
+        Both token sequences are scored by CTranslate2's forced alignment under the same prompt
+        (the phrase itself, so that an unusual word like "Nabu" is not penalized for being rare),
+        which makes the difference a likelihood ratio: near 0 when the audio is the phrase,
+        strongly negative when Whisper clearly hears other words ("okay, I will be there").
+        """
+        samples = check_audio(audio)
+        self.load()
+        floats = to_float32(samples)
+        sentence = _sentence(phrase)
+        window = min(_FULL_WINDOW_S, max(_PHRASE_WINDOW_S, len(floats) / SAMPLE_RATE + 0.5))
+        encoded = self._encode(floats, window)
+        start = prompt_tokens(self._tokenizer, sentence, self.options.max_prompt_tokens)
+        model = self._model.model
+        free = model.generate(
+            encoded,
+            [start],
+            beam_size=1,
+            max_length=min(_MAX_LENGTH, len(start) + _PHRASE_TOKENS),
+            suppress_blank=True,
+            suppress_tokens=self._suppress,
+        )[0].sequences_ids[0]
+        forced = self._tokenizer.encode(" " + sentence)
+        frames = max(1, len(floats) // 160)
+
+        def logprob(tokens: list[int]) -> float:
+            probs = model.align(encoded, start, [tokens], frames)[0].text_token_probs
+            return float(sum(math.log(max(p, 1e-9)) for p in probs))
+
+        phrase_lp = logprob(forced)
+        heard_lp = logprob(free) if free else phrase_lp  # nothing read: no evidence against
+        return PhraseEvidence(
+            phrase_logprob=phrase_lp,
+            heard_logprob=heard_lp,
+            heard=remove_repetition(self._tokenizer.decode(free).strip()),
+        )
 
     def is_silence(self, no_speech_prob: float, avg_logprob: float) -> bool:
         """Whisper's own no-speech test, stricter than stock: on silence and noise tiny.en says

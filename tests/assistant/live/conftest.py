@@ -20,6 +20,7 @@ from assistant.scheduler import Lane
 from assistant.speech.base import SpeechEngine, TranscriptResult, VocabularyHint
 from assistant.speech.faster_whisper import FasterWhisperEngine
 from assistant.speech.hint import home_hint
+from assistant.speech.wake_check import WakeVerifier
 from assistant.tts import Speaker
 from tests.assistant.live import voices
 
@@ -76,12 +77,15 @@ def live(
         wake: WakeConfig | None = None,
         **kwargs: Any,
     ) -> tuple[Pipeline, Session]:
+        # As the app runs it: the speech model double-checks each wake word.
+        config = wake or WakeConfig()
+        kwargs.setdefault("wake_verifier", WakeVerifier(whisper, "Okay Nabu", config.verify_margin))
         pipeline = Pipeline(
             conversation,
             bus,
             engine or whisper,
             SileroVad(),
-            load_wake_word(wake or WakeConfig()),
+            load_wake_word(config),
             options or PipelineOptions(),
             hint=hint,
             speaker=speaker,
