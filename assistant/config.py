@@ -110,7 +110,7 @@ class WakeConfig:
     # A detection is double-checked by the speech model (Whisper engines) before Hearth answers:
     # fewer false wakes for ~0.2 s of one core per detection (assistant/speech/wake_check.py).
     verify: bool = True
-    verify_margin: float = 4.0  # how much less likely than what was heard the phrase may be
+    verify_margin: float = 5.5  # how much less likely than what was heard the phrase may be
 
     def validate(self) -> None:
         _unit("wake.threshold", self.threshold)

@@ -125,6 +125,7 @@ class SettingsDialog(QDialog):
             voice.wake_auto,
         )
         self.wake_threshold = voice.wake_threshold
+        self.wake_verify = voice.wake_verify
         self.speech_engine = voice.speech.speech_engine
         self.speech_model = voice.speech.speech_model
         self.speech_info = voice.speech.speech_info

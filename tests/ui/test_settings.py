@@ -52,6 +52,8 @@ def test_round_trip_writes_the_toml_reloads_and_rebuilds_the_engine(qtbot, windo
     dialog.wake_word.setCurrentIndex(dialog.wake_word.findData("microwakeword-hey-jarvis"))
     dialog.wake_auto.setChecked(False)
     dialog.wake_threshold.setValue(80)
+    assert dialog.wake_verify.isChecked()  # on by default
+    dialog.wake_verify.setChecked(False)
     dialog.tts_enabled.setChecked(True)
     dialog.tts_engine.setCurrentIndex(dialog.tts_engine.findData("espeak-ng"))
     dialog.tts_voice.setText("en-gb")
@@ -72,6 +74,7 @@ def test_round_trip_writes_the_toml_reloads_and_rebuilds_the_engine(qtbot, windo
         "hey_jarvis",
         0.8,
     )
+    assert saved.wake.verify is False
     assert (saved.tts.enabled, saved.tts.engine, saved.tts.voice) == (True, "espeak-ng", "en-gb")
     assert saved.history.retention_days == 7
     assert saved.cloud.enabled is False
@@ -89,6 +92,7 @@ def test_round_trip_writes_the_toml_reloads_and_rebuilds_the_engine(qtbot, windo
     assert again.microphone.currentData() == "USB Headset Mic"
     assert again.wake_word.currentData() == "microwakeword-hey-jarvis"
     assert not again.wake_auto.isChecked() and again.wake_threshold.value() == 80
+    assert not again.wake_verify.isChecked()
     assert again.tts_engine.currentData() == "espeak-ng" and again.tts_voice.text() == "en-gb"
     assert again.retention.value() == 7 and again.start_minimized.isChecked()
 
