@@ -131,9 +131,14 @@ def chatter_audio(minutes: float, seed: int = 0) -> np.ndarray:
         gap = silence(float(rng.uniform(0.5, 3.0)))
         parts += [clip, gap]
         total += len(clip) + len(gap)
-    audio = np.concatenate(parts)[:target].astype(np.float64)
-    audio += noise(len(audio), -50.0, rng)
-    return np.clip(audio, -32768, 32767).astype(np.int16)
+    audio = np.concatenate(parts)[:target]
+    block = 60 * SAMPLE_RATE  # a minute at a time: two hours in float64 would be gigabytes
+    for start in range(0, len(audio), block):
+        part = audio[start : start + block].astype(np.float64) + noise(
+            len(audio[start : start + block]), -50.0, rng
+        )
+        audio[start : start + block] = np.clip(part, -32768, 32767).astype(np.int16)
+    return audio
 
 
 # -- measurements ----------------------------------------------------------------------------------
