@@ -24,10 +24,12 @@ from assistant.events import (
     Transcript,
     UtteranceTimings,
     WakeDetected,
+    WakeRejected,
 )
 from assistant.home.simulated import SimulatedBackend
 from assistant.pipeline import Pipeline, PipelineOptions, Simulation, collapse_repeat, normalize
 from assistant.scheduler import Lane
+from assistant.speech.wake_check import WakeVerdict
 from assistant.tts import Speaker
 from tests.assistant.live.conftest import LANE_COSTS
 from tests.assistant.live.fakes import (
@@ -408,3 +410,53 @@ def test_a_short_answer_said_twice_by_the_engine_counts_once() -> None:
     assert collapse_repeat("yes. Yes.") == "yes."
     assert collapse_repeat("turn on the lamp") == "turn on the lamp"
     assert collapse_repeat("no no") == "no"
+
+
+class ScriptedVerifier:
+    """The speech model's wake check, answering as told (see test_wake_check for the real one)."""
+
+    window_s = 1.6
+
+    def __init__(self, verdicts: list[bool]) -> None:
+        self.verdicts = verdicts
+        self.heard: list[int] = []
+
+    def check(self, audio: np.ndarray) -> WakeVerdict:
+        self.heard.append(len(audio))
+        accepted = self.verdicts.pop(0)
+        return WakeVerdict(accepted, 0.0 if accepted else -9.0, "okay nabu" if accepted else "ok")
+
+
+def test_a_command_said_before_the_wake_check_answers_waits_for_it(
+    conversation: Conversation, bus: EventBus, recorder: Recorder, backend: SimulatedBackend
+) -> None:
+    # The check is slow (1.5 s, a loaded machine): the command is already decoded when it ends.
+    verifier = ScriptedVerifier([False, True])
+    engine = ScriptedEngine(concurrent=True)
+    pipeline = Pipeline(
+        conversation, bus, engine, FakeVad(), fake_wake(), OPTIONS, wake_verifier=verifier
+    )  # type: ignore[arg-type]
+    sim = pipeline.simulate(lane_costs={Lane.DECODE: 0.1, Lane.FINISH: 1.5, Lane.ACT: 0.01})
+    sim.silence(0.5)
+    command(sim, engine, "turn on the desk lamp", after_s=2.0)  # rejected: not the wake word
+    assert len(recorder.of(WakeRejected)) == 1 and not recorder.of(WakeDetected)
+    assert not [e for e in recorder.of(ActionsExecuted) if not e.pending]  # type: ignore[attr-defined]
+    assert backend.home().devices["light.desk_lamp"].state == "off"
+    assert pipeline.state is PipelineState.IDLE
+
+    # Accepted after the command: it ends where a partial decode (the other lane) covers it.
+    sim.feed(wake_word())
+    sim.silence(0.2)
+    sim.feed(speech(0.72))  # with the 0.2 s pre-roll, its end is the 1.2 s partial's
+    sim.silence(2.0)
+    sim.finish()
+    assert backend.home().devices["light.desk_lamp"].state == "on"
+    wake = recorder.of(WakeDetected)
+    assert len(wake) == 1
+    assert recorder.events.index(wake[0]) < recorder.events.index(recorder.of(ActionsExecuted)[0])
+    assert verifier.heard and all(n <= 1.6 * 16000 for n in verifier.heard)
+    # Still unconfirmed when the command ended: no LISTENING ("Listening…") was ever shown.
+    second = states(recorder)[states(recorder).index(PipelineState.IDLE) + 1 :]
+    assert second[:2] == [PipelineState.WAKE, PipelineState.TRANSCRIBING]
+    assert PipelineState.LISTENING not in states(recorder)
+    pipeline.close()
