@@ -34,7 +34,14 @@ from assistant.home.model import Device, Home
 from assistant.home.vocab import vocabulary_from_home
 from assistant.session import SessionStore
 from intents.engine import IntentEngine, Recognition
-from intents.fuzzy import merged_pairs, name_phrases, repair, sentences, without_filler
+from intents.fuzzy import (
+    merged_pairs,
+    name_phrases,
+    opening_word,
+    repair,
+    sentences,
+    without_filler,
+)
 from intents.vocabulary import Vocabulary, words_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -253,7 +260,13 @@ class Conversation:
         # The whole-phrase repair also on the words as heard: a word-by-word repair can turn a
         # split name's halves into other words ("chandel layer" → "channel player").
         for heard in dict.fromkeys((base, text)):
-            candidates += [(r.text, r.score) for r in name_phrases(heard, vocabulary.phrases)]
+            named = name_phrases(heard, vocabulary.phrases)
+            candidates += [(r.text, r.score) for r in named]
+            # The verb last: "cost the living room blinds", or with a name repaired as well.
+            for opened in [heard, *(r.text for r in named)]:
+                candidates += [
+                    (r.text, r.score) for r in opening_word(opened, self.engine.template_words())
+                ]
         for candidate, score in dict.fromkeys(candidates):
             recognition = self.engine.recognize(candidate, vocabulary, context)
             if recognition is not None:

@@ -1243,6 +1243,12 @@ CASES = [
         {"area": "Living Room"},
         expect={"cover.living_room_blinds": {"state": "closed"}},
     ),
+    case(
+        "cost the living room blinds",
+        "HassTurnOff",
+        {"area": "Living Room"},
+        expect={"cover.living_room_blinds": {"state": "closed"}},
+    ),
 ]
 
 FUZZY = {
@@ -1252,6 +1258,7 @@ FUZZY = {
     "turn on the coffe machine",
     "turn on the chandel layer",
     "close the living room lines",
+    "cost the living room blinds",
 }
 
 assert len(CASES) >= 150, len(CASES)

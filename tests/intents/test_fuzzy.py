@@ -133,3 +133,15 @@ def test_leading_filler_words_are_dropped() -> None:
 
     assert without_filler("and to lock the back door") == ["lock the back door"]
     assert without_filler("lock the back door") == []
+
+
+def test_the_opening_verb_may_be_two_edits_away() -> None:
+    from intents.fuzzy import opening_word
+
+    words = frozenset({"close", "cold", "cool", "open", "turn", "the", "blinds"})
+    # Among words two edits away, the one sharing most letters in order comes first.
+    assert opening_word("cost the blinds", words)[0].text == "close the blinds"
+    assert opening_word("close the blinds", words) == []  # nothing to repair
+    assert opening_word("cost", words) == []  # a lone word is no command
+    assert opening_word("on the blinds", words) == []  # too short to guess
+    assert opening_word("xylophone the blinds", words) == []
