@@ -260,13 +260,12 @@ class Conversation:
         # The whole-phrase repair also on the words as heard: a word-by-word repair can turn a
         # split name's halves into other words ("chandel layer" → "channel player").
         for heard in dict.fromkeys((base, text)):
-            named = name_phrases(heard, vocabulary.phrases)
-            candidates += [(r.text, r.score) for r in named]
-            # The verb last: "cost the living room blinds", or with a name repaired as well.
-            for opened in [heard, *(r.text for r in named)]:
-                candidates += [
-                    (r.text, r.score) for r in opening_word(opened, self.engine.template_words())
-                ]
+            candidates += [(r.text, r.score) for r in name_phrases(heard, vocabulary.phrases)]
+        # The verb last ("cost the living room blinds"): a few more tries, on no-match only.
+        for heard in dict.fromkeys((base, text)):
+            candidates += [
+                (r.text, r.score) for r in opening_word(heard, self.engine.template_words())
+            ]
         for candidate, score in dict.fromkeys(candidates):
             recognition = self.engine.recognize(candidate, vocabulary, context)
             if recognition is not None:
