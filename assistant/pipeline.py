@@ -16,6 +16,11 @@ the command runs without waiting for the end-of-speech silence; otherwise the us
 (``vad.silence_s``) ends the utterance and the last partial is reused when it already covers
 everything. ``UtteranceTimings`` reports, per utterance, the time from the last speech frame to
 the executed action.
+
+With a wake verifier (``assistant/speech/wake_check``), a detection opens the utterance at once
+(nothing said is lost) but the pipeline stays in WAKE, silent, until the speech model has checked
+the last 1.6 s on the finish lane: then WakeDetected and the chime, or WakeRejected and idle. A
+command that is already understood by then waits for the verdict.
 """
 
 from __future__ import annotations
