@@ -249,7 +249,7 @@ class FasterWhisperEngine:
         return text, confidence_of(avg_logprob)
 
     def phrase_evidence(self, audio: np.ndarray, phrase: str) -> PhraseEvidence:
-        """How much more likely Whisper finds its own reading of ``audio`` than ``phrase``.
+        """How ``phrase`` scores against Whisper's own reading of ``audio``.
 
         Both token sequences are scored by CTranslate2's forced alignment under the same prompt
         (the phrase itself, so that an unusual word like "Nabu" is not penalized for being rare),
@@ -273,7 +273,7 @@ class FasterWhisperEngine:
             suppress_tokens=self._suppress,
         )[0].sequences_ids[0]
         forced = self._tokenizer.encode(" " + sentence)
-        frames = max(1, len(floats) // 160)
+        frames = max(1, len(floats) * _FRAMES_PER_S // SAMPLE_RATE)
 
         def logprob(tokens: list[int]) -> float:
             probs = model.align(encoded, start, [tokens], frames)[0].text_token_probs
