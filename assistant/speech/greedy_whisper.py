@@ -25,6 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,6 +73,21 @@ class WhisperVocab:
     suppress: tuple[int, ...]  # Whisper's default suppression ("-1" plus the special tokens)
     encode: Callable[[str], list[int]]
     decode: Callable[[list[int]], str]
+
+    @classmethod
+    def of(cls, tokenizer: Any, suppress: Sequence[int]) -> WhisperVocab:
+        """From faster-whisper's or openai-whisper's tokenizer (they name these alike)."""
+        return cls(
+            sot_sequence=tuple(tokenizer.sot_sequence),
+            sot_prev=tokenizer.sot_prev,
+            no_timestamps=tokenizer.no_timestamps,
+            eot=tokenizer.eot,
+            no_speech=tokenizer.no_speech,
+            blank=(*tokenizer.encode(" "), tokenizer.eot),
+            suppress=tuple(suppress),
+            encode=tokenizer.encode,
+            decode=tokenizer.decode,
+        )
 
 
 @dataclass(frozen=True)

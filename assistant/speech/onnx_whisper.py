@@ -142,17 +142,7 @@ class OnnxWhisperEngine(ShortWindowWhisper):
         tokenizer = Tokenizer(hf, multilingual=False)
         self._extractor = FeatureExtractor(feature_size=80)
         self.model_dir = folder
-        return WhisperVocab(
-            sot_sequence=tuple(tokenizer.sot_sequence),
-            sot_prev=tokenizer.sot_prev,
-            no_timestamps=tokenizer.no_timestamps,
-            eot=tokenizer.eot,
-            no_speech=tokenizer.no_speech,
-            blank=(*tokenizer.encode(" "), tokenizer.eot),
-            suppress=tuple(get_suppressed_tokens(tokenizer, [-1])),
-            encode=tokenizer.encode,
-            decode=tokenizer.decode,
-        )
+        return WhisperVocab.of(tokenizer, get_suppressed_tokens(tokenizer, [-1]))
 
     def _check_layout(self, folder: Path) -> list[str]:
         """The decoder's per-layer cache inputs; an export by an older Hearth is a clear error.

@@ -93,17 +93,7 @@ class OpenAIWhisperEngine(ShortWindowWhisper):
             task="transcribe",
         )
         self._model, self._torch, self._whisper = model, torch, whisper
-        return WhisperVocab(
-            sot_sequence=tuple(tokenizer.sot_sequence),
-            sot_prev=tokenizer.sot_prev,
-            no_timestamps=tokenizer.no_timestamps,
-            eot=tokenizer.eot,
-            no_speech=tokenizer.no_speech,
-            blank=(*tokenizer.encode(" "), tokenizer.eot),
-            suppress=default_suppression(tokenizer),
-            encode=tokenizer.encode,
-            decode=tokenizer.decode,
-        )
+        return WhisperVocab.of(tokenizer, default_suppression(tokenizer))
 
     def _features(self, window: np.ndarray, frames: int) -> np.ndarray:
         mel = self._whisper.log_mel_spectrogram(self._torch.from_numpy(window))
