@@ -140,7 +140,7 @@ class VoiceTab(QWidget):
         self.wake_verify.setToolTip(
             "Whisper listens again to what woke Hearth and ignores phrases that only sound "
             'like the wake word ("okay, I will be there"). Costs about 0.2 s of one core '
-            "per wake; the chime comes that much later. Needs a Whisper speech engine."
+            "per wake; the chime comes that much later. Works with the faster-whisper engine."
         )
         form.addRow("", self.wake_verify)
         self.wake_word.currentIndexChanged.connect(self._show_wake_info)

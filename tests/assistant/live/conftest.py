@@ -79,13 +79,16 @@ def live(
     ) -> tuple[Pipeline, Session]:
         # As the app runs it: the speech model double-checks each wake word.
         config = wake or WakeConfig()
-        kwargs.setdefault("wake_verifier", WakeVerifier(whisper, "Okay Nabu", config.verify_margin))
+        detector = load_wake_word(config)
+        kwargs.setdefault(
+            "wake_verifier", WakeVerifier(whisper, detector.spec.phrase, config.verify_margin)
+        )
         pipeline = Pipeline(
             conversation,
             bus,
             engine or whisper,
             SileroVad(),
-            load_wake_word(config),
+            detector,
             options or PipelineOptions(),
             hint=hint,
             speaker=speaker,
