@@ -20,7 +20,8 @@ the executed action.
 With a wake verifier (``assistant/speech/wake_check``), a detection opens the utterance at once
 (nothing said is lost) but the pipeline stays in WAKE, silent, until the speech model has checked
 the last 1.6 s on the finish lane: then WakeDetected and the chime, or WakeRejected and idle. A
-command that is already understood by then waits for the verdict.
+command that is already understood by then waits for the verdict. A wake word heard over a reply
+stops the reply only once checked.
 """
 
 from __future__ import annotations
@@ -429,32 +430,66 @@ class Pipeline:
         if state is PipelineState.REPLYING:
             if self._reply_has_wake_word():
                 return False
+            if self.wake_verifier is not None and self._scheduler is not None:
+                self._check_wake_over_reply(detection)
+                return True
             self._stop_reply("wake-word")
         self._on_wake(detection)
         return True
 
-    def _on_wake(self, detection: WakeDetection) -> None:
+    def _check_wake_over_reply(self, detection: WakeDetection) -> None:
+        """A wake word heard while Hearth speaks: the reply goes on until the check agrees."""
+        verifier, scheduler = self.wake_verifier, self._scheduler
+        assert verifier is not None and scheduler is not None
+        audio, heard_s = self.ring.tail(verifier.window_s), self._now()
+        scheduler.submit(
+            self._finish_lane,
+            lambda: verifier.check(audio),
+            lambda outcome: self._on_reply_wake_checked(detection, heard_s, outcome),
+        )
+
+    def _on_reply_wake_checked(
+        self, detection: WakeDetection, heard_s: float, outcome: Outcome
+    ) -> None:
+        if outcome.error is None and not outcome.value.accepted:
+            verdict: WakeVerdict = outcome.value
+            self._publish_rejected(detection, verdict, "")
+            return
+        utt = self._utt
+        if self.state is PipelineState.REPLYING:
+            self._stop_reply("wake-word")
+        elif not (
+            self.state is PipelineState.IDLE
+            or (
+                self.state is PipelineState.LISTENING
+                and utt
+                and utt.kind is UtteranceKind.FOLLOW_UP
+            )
+        ):
+            return  # push-to-talk or another command started meanwhile
+        self._discard()
+        # The command may have begun while the check ran: keep what was said since the word.
+        since = self._now() - heard_s
+        self._on_wake(detection, preroll_s=self.options.wake_preroll_s + since, verified=True)
+
+    def _on_wake(
+        self, detection: WakeDetection, preroll_s: float | None = None, verified: bool = False
+    ) -> None:
         now = self._now()
         utterance_id = f"u{next(self._ids)}"
         self._end_stage(Stage.WAKE, utterance_id)
         self._set_state(PipelineState.WAKE)
-        verifier = self.wake_verifier
+        verifier = None if verified else self.wake_verifier
+        preroll = self.options.wake_preroll_s if preroll_s is None else preroll_s
         if verifier is None or self._scheduler is None:
             self._announce_wake(detection, utterance_id, now)
-            self._open_utterance(
-                utterance_id, UtteranceKind.COMMAND, self.options.wake_preroll_s, now, False
-            )
+            self._open_utterance(utterance_id, UtteranceKind.COMMAND, preroll, now, False)
             return
         # Listen at once (nothing the user says is lost) but stay in WAKE, silent, until the
         # speech model agrees it was the wake word.
         audio = self.ring.tail(verifier.window_s)
         self._open_utterance(
-            utterance_id,
-            UtteranceKind.COMMAND,
-            self.options.wake_preroll_s,
-            now,
-            False,
-            listening=False,
+            utterance_id, UtteranceKind.COMMAND, preroll, now, False, listening=False
         )
         utt = self._utt
         assert utt is not None
@@ -463,6 +498,19 @@ class Pipeline:
             self._finish_lane,
             lambda: verifier.check(audio),
             lambda outcome: self._on_wake_checked(utt, outcome),
+        )
+
+    def _publish_rejected(
+        self, detection: WakeDetection, verdict: WakeVerdict, utterance_id: str
+    ) -> None:
+        self.bus.publish(
+            WakeRejected(
+                detection.word,
+                round(detection.probability, 3),
+                round(verdict.ratio, 2),
+                verdict.heard,
+                utterance_id,
+            )
         )
 
     def _announce_wake(self, detection: WakeDetection, utterance_id: str, at_s: float) -> None:
@@ -480,16 +528,7 @@ class Pipeline:
             # The detector's word stands when the second opinion cannot be had.
             _LOGGER.warning("wake word check failed: %s", outcome.error)
         elif not outcome.value.accepted:
-            verdict: WakeVerdict = outcome.value
-            self.bus.publish(
-                WakeRejected(
-                    detection.word,
-                    round(detection.probability, 3),
-                    round(verdict.ratio, 2),
-                    verdict.heard,
-                    utt.id,
-                )
-            )
+            self._publish_rejected(detection, outcome.value, utt.id)
             self._begin_idle()
             return
         self._announce_wake(detection, utt.id, self._now())

@@ -460,3 +460,30 @@ def test_a_command_said_before_the_wake_check_answers_waits_for_it(
     assert second[:2] == [PipelineState.WAKE, PipelineState.TRANSCRIBING]
     assert PipelineState.LISTENING not in states(recorder)
     pipeline.close()
+
+
+def test_a_wake_word_over_a_reply_interrupts_it_only_once_checked(
+    build: Build, recorder: Recorder
+) -> None:
+    # Verdicts: the command's wake, a near-miss over the reply, the next wake, a real one over it.
+    verifier = ScriptedVerifier([True, False, True, True])
+    sink = FakeSink()
+    pipeline, sim, engine = build(
+        OPTIONS, speaker=Speaker(sink, FakeVoice()), wake_verifier=verifier
+    )
+    command(sim, engine, "turn on the desk lamp", after_s=0.6)
+    assert pipeline.state is PipelineState.REPLYING
+    sim.feed(wake_word())
+    sim.silence(0.3)
+    assert len(recorder.of(WakeRejected)) == 1
+    assert pipeline.state is PipelineState.REPLYING and sink.stops == 0  # the reply went on
+    sim.silence(2.0)
+
+    command(sim, engine, "turn off the desk lamp", after_s=0.6)
+    assert pipeline.state is PipelineState.REPLYING
+    sim.feed(wake_word())
+    assert pipeline.state is PipelineState.REPLYING and sink.stops == 0  # being checked
+    sim.silence(0.3)
+    assert sink.stops >= 1
+    assert pipeline.state is PipelineState.LISTENING
+    assert len(recorder.of(WakeDetected)) == 3
