@@ -33,6 +33,7 @@ from assistant.config import Config, WakeConfig
 from ui.level_meter import LevelMeter, MicMonitor, SoundDeviceLoader, WakeFactory
 from ui.long_job import run_once
 from ui.preferences import UiPreferences
+from ui.settings_common import note
 from ui.speed_check import Measurer, SpeedCheckPanel, engine_measurer
 
 WAKE_UNAVAILABLE = "Wake word check: available when voice is installed."
@@ -172,10 +173,7 @@ class FirstRunDialog(QDialog):
         column.addWidget(self.microphone)
         self.meter = LevelMeter()
         column.addWidget(self.meter)
-        self.mic_status = QLabel("Looking for microphones…")
-        self.mic_status.setObjectName("secondary")
-        self.mic_status.setWordWrap(True)
-        self.mic_status.setAccessibleName("Microphone status")
+        self.mic_status = note("Looking for microphones…", "Microphone status")
         column.addWidget(self.mic_status)
         column.addStretch(1)
         return page

@@ -29,6 +29,7 @@ from models.store import (
     Progress,
 )
 from ui.long_job import LongJob, one_line
+from ui.settings_common import note
 from ui.settings_models import human_size
 
 
@@ -122,10 +123,7 @@ class ModelFetchPanel(QWidget):
         self._just_installed: str | None = None
         self.job = LongJob(self, self._progress, self._succeeded, self._failed)
 
-        self.status = QLabel()
-        self.status.setObjectName("secondary")
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName(f"Install state of the {what}")
+        self.status = note(name=f"Install state of the {what}")
         self.download_button = QPushButton("Download")
         self.download_button.clicked.connect(self.download)
         self.progress_bar = QProgressBar()

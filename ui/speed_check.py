@@ -26,6 +26,7 @@ from assistant.speech.speed_check import (
 )
 from models.store import ModelStore
 from ui.long_job import LongJob, one_line
+from ui.settings_common import note
 
 #: Runs the check: gets a progress callback (:class:`Step` values) and the cancel event.
 Measurer = Callable[[Callable[[object], None], threading.Event], SpeedReport]
@@ -64,18 +65,12 @@ class SpeedCheckPanel(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Speed check progress")
         self.progress_bar.setTextVisible(False)
-        self.status = QLabel("Not run yet.")
-        self.status.setObjectName("secondary")
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Speed check status")
+        self.status = note("Not run yet.", "Speed check status")
         self.result = QLabel()
         self.result.setObjectName("panelTitle")
         self.result.setWordWrap(True)
         self.result.setAccessibleName("Recommended speech engine")
-        self.details = QLabel()
-        self.details.setObjectName("secondary")
-        self.details.setWordWrap(True)
-        self.details.setAccessibleName("Every engine's result")
+        self.details = note(name="Every engine's result")
         self.use_button = QPushButton("Use this")
         self.use_button.setAccessibleName("Use the recommended speech engine")
         self.use_button.clicked.connect(self.use_recommended)
