@@ -437,16 +437,17 @@ class Pipeline:
         self._on_wake(detection)
         return True
 
-    def _check_wake_over_reply(self, detection: WakeDetection) -> None:
-        """A wake word heard while Hearth speaks: the reply goes on until the check agrees."""
+    def _check_wake(self, on_verdict: Callable[[Outcome], None]) -> None:
+        """Have the speech model check the audio up to now (the finish lane is idle at a wake)."""
         verifier, scheduler = self.wake_verifier, self._scheduler
         assert verifier is not None and scheduler is not None
-        audio, heard_s = self.ring.tail(verifier.window_s), self._now()
-        scheduler.submit(
-            self._finish_lane,
-            lambda: verifier.check(audio),
-            lambda outcome: self._on_reply_wake_checked(detection, heard_s, outcome),
-        )
+        audio = self.ring.tail(verifier.window_s)
+        scheduler.submit(self._finish_lane, lambda: verifier.check(audio), on_verdict)
+
+    def _check_wake_over_reply(self, detection: WakeDetection) -> None:
+        """A wake word heard while Hearth speaks: the reply goes on until the check agrees."""
+        heard_s = self._now()
+        self._check_wake(lambda outcome: self._on_reply_wake_checked(detection, heard_s, outcome))
 
     def _on_reply_wake_checked(
         self, detection: WakeDetection, heard_s: float, outcome: Outcome
@@ -479,26 +480,20 @@ class Pipeline:
         utterance_id = f"u{next(self._ids)}"
         self._end_stage(Stage.WAKE, utterance_id)
         self._set_state(PipelineState.WAKE)
-        verifier = None if verified else self.wake_verifier
         preroll = self.options.wake_preroll_s if preroll_s is None else preroll_s
-        if verifier is None or self._scheduler is None:
+        if verified or self.wake_verifier is None or self._scheduler is None:
             self._announce_wake(detection, utterance_id, now)
             self._open_utterance(utterance_id, UtteranceKind.COMMAND, preroll, now, False)
             return
         # Listen at once (nothing the user says is lost) but stay in WAKE, silent, until the
         # speech model agrees it was the wake word.
-        audio = self.ring.tail(verifier.window_s)
         self._open_utterance(
             utterance_id, UtteranceKind.COMMAND, preroll, now, False, listening=False
         )
         utt = self._utt
         assert utt is not None
         utt.wake_check = detection
-        self._scheduler.submit(
-            self._finish_lane,
-            lambda: verifier.check(audio),
-            lambda outcome: self._on_wake_checked(utt, outcome),
-        )
+        self._check_wake(lambda outcome: self._on_wake_checked(utt, outcome))
 
     def _publish_rejected(
         self, detection: WakeDetection, verdict: WakeVerdict, utterance_id: str
