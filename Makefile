@@ -1,25 +1,47 @@
-# The README's two commands: `make run` and `make test`. Both set everything up on a fresh machine.
+# The README's two commands: `make run` and `make test`. Both set everything up on a fresh machine,
+# installing exact versions with hashes from the committed locks (never what PyPI serves today).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Extras installed for the app and for the tests (tests install every optional engine too).
-RUN_EXTRAS := speech,tts,gui,cloud
-TEST_EXTRAS := speech,tts,gui,cloud,vosk,torch,dev
+RUN_EXTRAS := speech tts gui cloud
+# requirements.lock: every extra (what `make test` installs); requirements-app.lock: the app's
+# extras at the same versions (what `make run` installs). `make lock` remakes both on purpose.
+LOCK := requirements.lock
+APP_LOCK := requirements-app.lock
+# The lock targets the oldest image we run on (Debian 12: glibc 2.36, Python 3.11, x86_64).
+LOCK_TARGET := --python-version 3.11 --python-platform x86_64-manylinux_2_36
+# torch's CPU build (torch==2.13.0+cpu) is a wheel on this workplace's disk, not on PyPI.
+TORCH_WHEELS ?= /opt/wheels
+FIND_LINKS := $(if $(wildcard $(TORCH_WHEELS)),--find-links $(TORCH_WHEELS))
+# The locks say exactly what to install and from where: machine-wide pip config files (local
+# extra indexes, caps) are not read, which also keeps the install quiet.
+PIP_INSTALL := PIP_CONFIG_FILE=/dev/null $(BIN)/pip install --quiet --disable-pip-version-check \
+	$(FIND_LINKS)
 # Debian packages: audio synthesis for tests, PortAudio for the mic, Qt's xcb libraries for a window.
 APT_PACKAGES := espeak-ng sox libportaudio2 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-image0 libxcb-render-util0 \
 	libfontconfig1 libdbus-1-3 xvfb mosquitto
 
-.PHONY: run test lint format bench apt venv clean
+.PHONY: run test lint format bench apt venv clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-# One stamp per extras set, redone when pyproject.toml changes.
-$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[$*]"
+# One stamp per lock, redone when the lock changes. Only hashed, pinned files are installed
+# (--require-hashes, --no-deps); Hearth itself goes in editable, built with the locked setuptools.
+$(VENV)/.installed-%: %.lock pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) --require-hashes --no-deps -r $<
+	$(PIP_INSTALL) --no-deps --no-build-isolation --editable .
 	touch $@
+
+# Refresh both locks from pyproject's ranges: a deliberate change, committed with a green suite.
+lock: $(VENV)/.installed-requirements
+	printf 'setuptools>=77\n' | $(BIN)/uv pip compile pyproject.toml - --all-extras --upgrade \
+		--generate-hashes $(LOCK_TARGET) $(FIND_LINKS) --no-header --quiet -o $(LOCK)
+	printf 'setuptools>=77\n' | $(BIN)/uv pip compile pyproject.toml - \
+		$(foreach e,$(RUN_EXTRAS),--extra $(e)) --constraint $(LOCK) \
+		--generate-hashes $(LOCK_TARGET) $(FIND_LINKS) --no-header --quiet -o $(APP_LOCK)
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -31,21 +53,21 @@ apt:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-run: apt $(VENV)/.installed-$(RUN_EXTRAS)
+run: apt $(VENV)/.installed-requirements-app
 	$(BIN)/hearth
 
-test: apt $(VENV)/.installed-$(TEST_EXTRAS)
+test: apt $(VENV)/.installed-requirements
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-lint: $(VENV)/.installed-$(TEST_EXTRAS)
+lint: $(VENV)/.installed-requirements
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(VENV)/.installed-$(TEST_EXTRAS)
+format: $(VENV)/.installed-requirements
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed-$(TEST_EXTRAS)
+bench: $(VENV)/.installed-requirements
 	$(BIN)/python -m bench.intents
 
 clean:
