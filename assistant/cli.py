@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant import __version__
 from assistant import config as config_module
 from assistant import privacy as privacy_cli
 from assistant.config import ConfigError
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hearth", description="Hearth: a private, offline voice assistant for your home."
     )
+    parser.add_argument("--version", action="version", version=f"hearth {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     parse = sub.add_parser("parse", help="understand and carry out typed commands")

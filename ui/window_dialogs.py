@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from assistant import __version__
 from assistant import config as config_module
 from assistant.config import CloudConfig, Config
 from assistant.egress import EGRESS_FILE
@@ -198,6 +199,7 @@ class WindowDialogs(QObject):
         QMessageBox.about(
             self.window,
             "About Hearth",
-            "<b>Hearth</b> — a private, offline-first voice assistant for the home.<br>"
+            f"<b>Hearth {__version__}</b> — a private, offline-first voice assistant for the "
+            "home.<br>"
             "Everything runs on this computer unless you turn cloud help on.",
         )

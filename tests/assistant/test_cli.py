@@ -274,3 +274,11 @@ def test_config_set_writes_the_env_config(isolated_dirs: Path) -> None:
     assert done.returncode == 0, done.stderr
     written = (isolated_dirs / "config" / "config.toml").read_text(encoding="utf-8")
     assert 'this_room = "bedroom"' in written
+
+
+def test_version_is_the_installed_package_version() -> None:
+    from importlib.metadata import version
+
+    done = hearth("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"hearth {version('hearth')}"

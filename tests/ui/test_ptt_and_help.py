@@ -110,3 +110,16 @@ def test_clear_history_asks_first_then_empties_the_list(qtbot, window, monkeypat
     assert window.history.count() == 1  # "Cancel" keeps it
     qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)
     assert window.history.count() == 0 and window.history.results == []
+
+
+def test_about_shows_the_installed_version(qtbot, window, monkeypatch):
+    from importlib.metadata import version
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "about", lambda _parent, title, text: shown.append((title, text))
+    )
+    window.dialogs.show_about()
+    ((title, text),) = shown
+    assert title == "About Hearth"
+    assert f"Hearth {version('hearth')}" in text
