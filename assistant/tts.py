@@ -125,10 +125,15 @@ class EspeakSynthesizer:
             )
         except (OSError, subprocess.SubprocessError) as err:
             raise TtsError(f"espeak-ng failed: {err}") from None
-        with wave.open(io.BytesIO(done.stdout)) as reader:
-            rate = reader.getframerate()
-            raw = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
-        return to_int16(resample_mono(raw.astype(np.float32) / 32768.0, rate))
+        return espeak_wav_to_speech(done.stdout)
+
+
+def espeak_wav_to_speech(wav: bytes) -> np.ndarray:
+    """espeak-ng's WAV output (22.05 kHz int16) as Hearth's 16 kHz int16 audio."""
+    with wave.open(io.BytesIO(wav)) as reader:
+        rate = reader.getframerate()
+        raw = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
+    return to_int16(resample_mono(raw.astype(np.float32) / 32768.0, rate))
 
 
 def earcon(kind: Earcon) -> np.ndarray:

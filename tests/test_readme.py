@@ -28,7 +28,7 @@ def test_the_home_file_example_loads_as_written() -> None:
     assert set(home.devices) == {"light.kitchen", "lock.front_door"}
     assert home.device("lock.front_door").domain is Domain.LOCK
     assert list(home.floors) == ["ground"]
-    assert home.areas["hallway"].floor == "ground"
+    assert home.floor_of_area("hallway") is home.floors["ground"]
 
 
 def test_the_readme_links_to_the_projects_own_architecture_page() -> None:

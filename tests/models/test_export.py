@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,11 @@ from models.convert import CHECKPOINT_NAME
 from models.export import DECODER_NAME, ENCODER_NAME, EXPORT_FORMAT, quantize_whisper_onnx
 from models.quantization import integer_kernels
 from models.store import InstallState, ModelStore
+from tests.speech_clips import write_wav
 
 pytest.importorskip("torch")
 pytest.importorskip("whisper")
 pytest.importorskip("onnx")
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 
 PHRASES = ("turn on the kitchen lights", "play some music in the living room")
 
@@ -46,7 +45,7 @@ def audio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, np.ndarray]:
     clips = {}
     for index, phrase in enumerate(PHRASES):
         wav = folder / f"{index}.wav"
-        subprocess.run(["espeak-ng", "-w", str(wav), phrase], check=True)
+        write_wav(phrase, wav)
         clips[phrase] = decode_audio(str(wav))
     return clips
 

@@ -1,11 +1,11 @@
-"""Synthesized session audio for the live tests and the benchmark (nothing is committed).
+"""Synthesized session audio for the live tests and the benchmark.
 
 Wake words: measured with tests/assistant/live/test_wake.py's models, microWakeWord fires
 reliably (p > 0.9) on "okay nabu" and "alexa" in espeak-ng voices en-us, en, en-gb+f3, en-us+m3
 (130-190 wpm) and in the piper "joe" voice; "hey jarvis" only in piper (espeak's "jarvis" scores
 under 0.1); espeak's en-us+f2 voice is unreliable for every word. Commands use the piper voice,
 which Whisper tiny.en mishears least (with its random noise off, so every run hears the same
-audio); non-wake chatter uses espeak voices.
+audio); non-wake chatter uses espeak voices (replayed from tests/data/speech, see tests/speech_clips.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.audio.base import SAMPLE_RATE, to_int16
 from assistant.audio.resample import resample_mono
+from tests import speech_clips
 from tests.assistant.speech.synth import add_noise, trim_silence
 
 __all__ = ["add_noise", "espeak", "noise", "piper", "silence", "trim_silence"]
@@ -49,20 +50,8 @@ def piper(text: str, length_scale: float = 1.0) -> np.ndarray:
 
 @lru_cache(maxsize=256)
 def espeak(text: str, voice: str = "en-us", speed: int = 160) -> np.ndarray:
-    import io
-    import subprocess
-    import wave
-
-    from tests.assistant.speech.synth import require_espeak
-
-    raw = subprocess.run(
-        [require_espeak(), "-v", voice, "-s", str(speed), "--stdout", text],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with wave.open(io.BytesIO(raw)) as reader:
-        rate = reader.getframerate()
-        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
+    """An espeak-ng voice (replayed from the committed clip library) at 16 kHz, peak-normalized."""
+    samples, rate = speech_clips.samples(text, voice, speed)
     audio = resample_mono(samples.astype(np.float32) / 32768.0, rate)
     return trim_silence(to_int16(audio * _LEVEL / max(1e-6, float(np.abs(audio).max()))), 100)
 

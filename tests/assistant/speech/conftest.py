@@ -19,7 +19,6 @@ from tests.assistant.speech.synth import (
     TEMPLATES,
     VOICES,
     Command,
-    require_espeak,
     speak,
     trim_silence,
 )
@@ -27,10 +26,6 @@ from tests.assistant.speech.synth import (
 
 @pytest.fixture(scope="session")
 def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    try:
-        require_espeak()
-    except RuntimeError as err:
-        pytest.fail(str(err))
     return tmp_path_factory.mktemp("speech")
 
 

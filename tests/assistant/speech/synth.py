@@ -1,18 +1,18 @@
-"""Synthesized test speech: espeak-ng voices, silence padding and noise at a chosen SNR.
+"""Test speech: espeak-ng voices (replayed from the committed library), padding and noise.
 
-Nothing is committed: every clip is generated into a temporary directory by the tests.
+The clips come from ``tests/speech_clips.py`` so that they sound the same on every OS image;
+noise is mixed in here with a fixed seed.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from assistant.audio.file import read_audio
+from tests.speech_clips import write_wav
 
 VOICES = ("en-us", "en-gb+f3")
 
@@ -75,25 +75,9 @@ TEMPLATES = (
 )
 
 
-def require_espeak() -> str:
-    """The espeak-ng binary, or a test failure that says how to install it (never a skip)."""
-    path = shutil.which("espeak-ng")
-    if path is None:
-        raise RuntimeError(
-            "espeak-ng is required to synthesize test speech: apt-get install espeak-ng "
-            "(make test installs it)"
-        )
-    return path
-
-
 def speak_to_file(text: str, voice: str, path: Path, speed: int = 160) -> Path:
-    """espeak-ng's own output (22.05 kHz mono 16-bit WAV)."""
-    subprocess.run(
-        [require_espeak(), "-v", voice, "-s", str(speed), "-w", str(path), text],
-        check=True,
-        capture_output=True,
-    )
-    return path
+    """espeak-ng's own output (22.05 kHz mono 16-bit WAV), as recorded in the clip library."""
+    return write_wav(text, path, voice, speed)
 
 
 def speak(text: str, voice: str, directory: Path, speed: int = 160) -> np.ndarray:

@@ -16,6 +16,7 @@ from assistant.speech.grammar import (
     number_words,
     phone_agreement,
 )
+from tests.assistant.speech.floors import assert_rate, noise_label
 from tests.assistant.speech.synth import Command, add_noise, has_keywords, speak, trim_silence
 
 
@@ -42,7 +43,7 @@ def test_accuracy_on_in_grammar_commands(
     bar: float,
 ) -> None:
     accuracy, misses = score(grammar_engine, spoken, snr_db)
-    assert accuracy >= bar, f"{accuracy:.0%} < {bar:.0%}; misses: {misses}"
+    assert_rate(f"grammar keywords, {noise_label(snr_db)}", accuracy, bar, misses)
 
 
 def test_out_of_grammar_speech_gets_low_confidence(

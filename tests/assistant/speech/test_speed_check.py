@@ -21,8 +21,8 @@ from assistant.speech.speed_check import (
     recommend,
     run_speed_check,
 )
-from assistant.tts import EspeakSynthesizer
 from models.store import ModelStore
+from tests.speech_clips import RecordedEspeak
 
 COMMANDS = ("turn on the kitchen lights", "turn off the desk lamp")
 
@@ -37,7 +37,7 @@ def result(engine: str, latency_ms: float, understood: int, total: int = 3) -> E
 def test_real_engines_are_timed_and_judged_by_their_actions(whisper: FasterWhisperEngine) -> None:
     """faster-whisper (the loaded session engine) and the grammar engine on two commands.
 
-    The commands are spoken by espeak-ng (deterministic, and what ``make test`` installs).
+    The commands are spoken by espeak-ng (replayed from the clip library: the same everywhere).
     """
     loaded: list[str] = []
 
@@ -49,7 +49,7 @@ def test_real_engines_are_timed_and_judged_by_their_actions(whisper: FasterWhisp
     report = run_speed_check(
         ["faster-whisper", "grammar"],
         commands=COMMANDS,
-        synthesizer=EspeakSynthesizer("en-us"),
+        synthesizer=RecordedEspeak("en-us"),
         loader=loader,
         progress=steps.append,
     )
@@ -82,7 +82,7 @@ def test_an_engine_that_cannot_load_is_reported_and_the_rest_still_run(
     report = run_speed_check(
         ["vosk", "faster-whisper"],
         commands=COMMANDS[:1],
-        synthesizer=EspeakSynthesizer("en-us"),
+        synthesizer=RecordedEspeak("en-us"),
         loader=loader,
     )
 
@@ -109,7 +109,7 @@ def test_cancel_stops_before_any_engine_is_loaded() -> None:
         run_speed_check(
             ["faster-whisper"],
             commands=COMMANDS,
-            synthesizer=EspeakSynthesizer("en-us"),
+            synthesizer=RecordedEspeak("en-us"),
             loader=loader,
             progress=stop_after_first,
             cancel=cancel,

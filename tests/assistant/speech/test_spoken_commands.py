@@ -28,6 +28,7 @@ from assistant.speech.hint import home_hint
 from assistant.speech.transcribe import transcribe_audio
 from intents.engine import IntentEngine
 from models.store import ModelStore
+from tests.assistant.speech.floors import assert_rate, noise_label
 from tests.assistant.speech.synth import VOICES, add_noise, pad, speak, trim_silence
 
 MIN_SUCCESS = 0.9
@@ -160,10 +161,6 @@ def success_rate(
     return 1 - len(misses) / len(SPOKEN), misses
 
 
-def report(label: str, rate: float, misses: list[str]) -> str:
-    return f"{label}: {rate:.0%} of commands right; misses:\n" + "\n".join(misses)
-
-
 @pytest.mark.parametrize("voice", VOICES)
 def test_spoken_commands_act_on_the_demo_home(
     voice: str,
@@ -174,7 +171,7 @@ def test_spoken_commands_act_on_the_demo_home(
     speech_dir: Path,
 ) -> None:
     rate, misses = success_rate(whisper, voice, vad, engine, demo_home, speech_dir)
-    assert rate >= MIN_SUCCESS, report(voice, rate, misses)
+    assert_rate(f"faster-whisper [{voice}]", rate, MIN_SUCCESS, misses)
 
 
 # Floors sit about ten points under what each engine measured here (bench/asr.py and
@@ -190,7 +187,7 @@ def test_spoken_commands_in_noise(
     speech_dir: Path,
 ) -> None:
     rate, misses = success_rate(whisper, "en-us", vad, engine, demo_home, speech_dir, snr_db)
-    assert rate >= floor, report(f"faster-whisper at {snr_db:g} dB", rate, misses)
+    assert_rate(f"faster-whisper [en-us], {noise_label(snr_db)}", rate, floor, misses)
 
 
 @pytest.mark.parametrize(("name", "floor"), [("onnx-whisper", 0.7), ("openai-whisper", 0.7)])
@@ -206,7 +203,7 @@ def test_converted_engines_act_on_the_demo_home(
     speech = get_engine(name, cache_dir=str(whisper_builds.cache_dir))
     speech.load()
     rate, misses = success_rate(speech, "en-us", vad, engine, demo_home, speech_dir)
-    assert rate >= floor, report(name, rate, misses)
+    assert_rate(name, rate, floor, misses)
 
 
 def test_grammar_engine_acts_on_the_demo_home(
@@ -219,7 +216,7 @@ def test_grammar_engine_acts_on_the_demo_home(
     rate, misses = success_rate(
         grammar_engine_for_home, "en-us", vad, engine, demo_home, speech_dir
     )
-    assert rate >= GRAMMAR_FLOOR, report("grammar", rate, misses)
+    assert_rate("grammar", rate, GRAMMAR_FLOOR, misses)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.speech.base import TranscriptResult, VocabularyHint
 from assistant.speech.faster_whisper import FasterWhisperEngine, WhisperOptions, remove_repetition
+from tests.assistant.speech.floors import assert_rate, noise_label
 from tests.assistant.speech.synth import Command, add_noise, has_keywords, pad
 
 
@@ -34,7 +35,7 @@ def test_keyword_accuracy_with_the_home_vocabulary(
 ) -> None:
     assert len(spoken) >= 76
     score, misses = accuracy(whisper, spoken, home_hint, snr_db)
-    assert score >= bar, f"{score:.0%} < {bar:.0%}; misses: {misses}"
+    assert_rate(f"faster-whisper keywords, {noise_label(snr_db)}", score, bar, misses)
 
 
 def test_vocabulary_hint_fixes_a_known_mishearing(
