@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import speak_with_this_machines_espeak
 from bench.intents import percentile
 from bench.speechset import (
     POST_S,
@@ -448,6 +449,7 @@ def parse_snrs(text: str) -> list[float | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    speak_with_this_machines_espeak()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one voice, clean and 10 dB")
     parser.add_argument("--engines", default=",".join(ENGINES))
