@@ -162,6 +162,22 @@ def test_a_device_changed_elsewhere_updates_its_card(qtbot, window):
     assert card.property("active") == "true"
 
 
+def test_a_change_made_by_another_process_reaches_its_card(qtbot, window):
+    """``hearth parse`` or voice in another process: only the shared database says so."""
+    from assistant.home.loader import demo_home_path, load_home
+    from assistant.home.simulated import SimulatedBackend
+
+    card = window.home_view.cards["switch.coffee_machine"]
+    other = SimulatedBackend(load_home(demo_home_path()), window.bridge.runtime.backend.db_path)
+    try:
+        other.execute([Action("switch.coffee_machine", ActionKind.TURN_ON)])
+    finally:
+        other.close()
+    qtbot.waitUntil(card.toggle.isChecked, timeout=10_000)
+    assert card.property("active") == "true"
+    assert window.home.devices["switch.coffee_machine"].state == "on"
+
+
 def test_controls_have_accessible_names_and_enter_sends(qtbot, window):
     controls = [
         w
