@@ -72,6 +72,11 @@ class SimulatedBackend:
                 check_same_thread=False,
                 isolation_level=None,
             )
+        except sqlite3.Error as err:
+            raise BackendError(
+                f"{self.db_path}: cannot open the home state database: {err}"
+            ) from None
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
@@ -79,6 +84,7 @@ class SimulatedBackend:
             # What this process has shown so far; ``refresh`` announces anything else.
             self._announced: dict[str, Device] = self._devices()
         except sqlite3.DatabaseError as err:
+            self._db.close()
             raise BackendError(
                 f"{self.db_path}: cannot open the home state database: {err}"
             ) from None
@@ -89,10 +95,14 @@ class SimulatedBackend:
         Checked and written under the write lock, so two processes starting at once agree.
         """
         fingerprint = home_fingerprint(home)
+        if self._seeded(fingerprint, home):
+            return  # nothing to write (a read-only data folder can still be read)
         with self._transaction() as db:
+            if self._seeded(fingerprint, home):
+                return  # another process seeded it first
             row = db.execute("SELECT value FROM meta WHERE key='layout'").fetchone()
             if row is not None and row[0] == fingerprint:
-                db.executemany(
+                db.executemany(  # the layout is known but rows are missing: only add those
                     "INSERT OR IGNORE INTO devices (id, state, attributes) VALUES (?, ?, ?)",
                     [_row(d) for d in home.devices.values()],
                 )
@@ -105,6 +115,13 @@ class SimulatedBackend:
             db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (fingerprint,)
             )
+
+    def _seeded(self, fingerprint: str, home: Home) -> bool:
+        row = self._db.execute("SELECT value FROM meta WHERE key='layout'").fetchone()
+        if row is None or row[0] != fingerprint:
+            return False
+        stored = {r[0] for r in self._db.execute("SELECT id FROM devices")}
+        return stored >= set(home.devices)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
