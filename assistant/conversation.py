@@ -433,7 +433,8 @@ class Conversation:
         except sensitivity.NeedsConfirmation as err:
             turn.timings["action"] = (time.perf_counter() - started) * 1000
             question = sensitivity.question([sensitivity.Risk(r.after) for r in err.results])
-            return self._ask_confirmation(turn, actions, question, render(self.backend.home()))
+            # The reply after a yes names what was done then (describe_done), not what is now.
+            return self._ask_confirmation(turn, actions, question, "")
         except CommandError as err:
             reply = f"Sorry, {err}"
             turn.timings["action"] = (time.perf_counter() - started) * 1000

@@ -67,7 +67,11 @@ def exposed(device: Device) -> bool:
 
 
 def opens(before: Device, after: Device) -> bool:
-    """The one rule: a change that leaves a guarded device exposed (more open counts too)."""
+    """The one rule: a change that leaves a guarded device exposed.
+
+    Opening further, or moving a door that is already ajar, counts too: whatever the door
+    was, it ends up letting someone in because of this change.
+    """
     if not exposed(after):
         return False
     return (before.state, dict(before.attributes)) != (after.state, dict(after.attributes))

@@ -246,3 +246,17 @@ def test_the_backend_still_asks_when_the_snapshot_was_out_of_date(
     assert result.confirmation_required, result.response
     assert backend.home().devices[LOCK].state == "locked"
     store.close()
+
+
+def test_the_backend_is_the_last_word_even_if_the_first_check_missed(
+    talk: Conversation, guarded: SimulatedBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: with the check before planning blinded, the write still asks."""
+    monkeypatch.setattr(sensitivity, "risks", lambda actions, devices: [])
+    result = talk.handle("unlock the front door")
+    assert result.confirmation_required, result.response
+    assert result.response == "Are you sure you want me to unlock the Front Door?"
+    assert shut(guarded) == NOTHING_OPEN
+    done = talk.handle("yes")
+    assert done.response == "Unlocked the Front Door"
+    assert shut(guarded)[LOCK]
