@@ -144,6 +144,25 @@ def test_undo_button_puts_the_devices_back(qtbot, window):
     qtbot.waitUntil(card.toggle.isChecked, timeout=2000)
 
 
+def test_undo_button_asks_before_it_opens_the_garage_again(qtbot, window):
+    """Undoing "close the garage door" opens it: the Undo button asks like any opening."""
+    _type_and_send(qtbot, window, "open the garage door")
+    _type_and_send(qtbot, window, "yes")
+    _type_and_send(qtbot, window, "close the garage door")
+    assert _device(window, "cover.garage_door").state == "closed"
+
+    with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(window.intent_card.undo_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].confirmation_required
+    assert window.intent_card.confirm_box.isVisible()
+    assert "open the Garage Door" in window.intent_card.question.text()
+    assert _device(window, "cover.garage_door").state == "closed"
+
+    with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS):
+        qtbot.mouseClick(window.intent_card.yes_button, Qt.MouseButton.LeftButton)
+    assert _device(window, "cover.garage_door").state == "open"
+
+
 def test_history_lists_turns_newest_first_with_timings(qtbot, window):
     _type_and_send(qtbot, window, "turn on the kettle")
     _type_and_send(qtbot, window, "turn off the kettle")
