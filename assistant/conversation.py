@@ -535,10 +535,13 @@ class Conversation:
         risks: Sequence[sensitivity.Risk],
         home: Home,
     ) -> TurnResult:
+        # Everything the undo would put back is shown; the question names what it opens.
+        restoring = [_stored_result(home, item) for item in items if item["id"] in home.devices]
         actions = tuple(
-            _restoring_action(home.devices[r.device.id], r.device)
-            for r in risks
-            if r.device.id in home.devices
+            _restoring_action(r.after, r.before)
+            for r in restoring
+            if (r.before.state, dict(r.before.attributes))
+            != (r.after.state, dict(r.after.attributes))
         )
         question = sensitivity.question(risks)
         return self._ask_confirmation(turn, actions, question, "Undone", restore=items)

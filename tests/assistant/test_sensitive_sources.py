@@ -200,6 +200,27 @@ def test_undo_that_only_secures_does_not_ask(
     assert backend.home().devices["lock.front_door"].state == "locked"
 
 
+def test_undo_of_a_scene_asks_once_and_puts_everything_back_only_on_yes(
+    conversation: Conversation, backend: SimulatedBackend
+) -> None:
+    conversation.handle("unlock the front door")
+    conversation.handle("yes")
+    conversation.handle("activate good night")  # locks it again, lights off
+    lamp_before = backend.home().devices["light.floor_lamp"]
+
+    result = conversation.handle("undo")
+
+    assert result.response == "Are you sure you want me to unlock the Front Door?"
+    assert len(result.actions) > 1  # the lights that go back on are shown too
+    assert backend.home().devices["light.floor_lamp"] == lamp_before  # nothing restored yet
+    conversation.handle("no")
+    assert backend.home().devices["lock.front_door"].state == "locked"
+    conversation.handle("undo")
+    conversation.handle("yes")
+    assert backend.home().devices["lock.front_door"].state == "unlocked"
+    assert backend.home().devices["light.floor_lamp"].state == "on"
+
+
 class StaleSnapshot:
     """A backend whose snapshots lag behind (another process locked the door meanwhile)."""
 
