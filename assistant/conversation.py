@@ -28,6 +28,7 @@ from assistant.events import (
     StageStart,
     TurnCompleted,
 )
+from assistant.home import sensitivity
 from assistant.home.backend import Backend, BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Device, Home
@@ -56,13 +57,6 @@ CLOUD_OFF = (
     "or with: hearth config set cloud.enabled true"
 )
 NOT_UNDERSTOOD = "Sorry, I couldn't understand that"
-_VERBS = {
-    ActionKind.UNLOCK: "unlock",
-    ActionKind.OPEN: "open",
-    ActionKind.SET_POSITION: "open",
-    ActionKind.TOGGLE: "open",
-    ActionKind.TURN_OFF: "disarm",
-}
 
 
 @dataclass(frozen=True)
@@ -231,7 +225,7 @@ class Conversation:
         home = self.backend.home()
         if not confirmed and (question := self._sensitive_question(actions, home)):
             return self._ask_confirmation(turn, tuple(actions), question, "Done")
-        return self._execute(turn, tuple(actions), lambda h: "Done")
+        return self._execute(turn, tuple(actions), lambda h: "Done", confirmed=confirmed)
 
     # -- recognition ----------------------------------------------------------------------------
 
@@ -376,29 +370,32 @@ class Conversation:
         return self._execute(turn, answer.actions, lambda _home: answer.response)
 
     def _sensitive_question(self, actions: Sequence[Action], home: Home) -> str | None:
-        risky = [
-            (a, home.devices[a.device])
-            for a in actions
-            if a.device in home.devices and planner.is_sensitive(home.devices[a.device], a)
-        ]
-        if not risky:
-            return None
-        parts = [f"{_VERBS.get(a.action, a.action.value)} the {d.name}" for a, d in risky]
-        return f"Are you sure you want me to {planner.join_words(parts)}?"
+        """The question to ask first when the actions could open the home (by their effect)."""
+        risks = sensitivity.risks(actions, home.devices)
+        return sensitivity.question(risks) if risks else None
 
     def _ask_confirmation(
-        self, turn: _Turn, actions: tuple[Action, ...], question: str, reply: str
+        self,
+        turn: _Turn,
+        actions: tuple[Action, ...],
+        question: str,
+        reply: str,
+        restore: list[dict[str, Any]] | None = None,
     ) -> TurnResult:
-        self.store.set(
-            "pending",
-            {
-                "kind": "confirm",
-                "created": self._clock(),
-                "question": question,
-                "actions": [a.to_dict() for a in actions],
-                "reply": reply,
-            },
-        )
+        """Keep the actions (or, for an undo, the states to restore) until a yes or a no."""
+        pending: dict[str, Any] = {
+            "kind": "confirm",
+            "created": self._clock(),
+            "question": question,
+            "actions": [a.to_dict() for a in actions],
+            "reply": reply,
+        }
+        if restore is not None:
+            pending["restore"] = restore
+        if turn.recognition is not None and turn.recognition.intent not in _META:
+            # Once confirmed, "and in the driveway too" follows up on what was asked here.
+            pending["recognition"] = _recognition_to_dict(turn.recognition)
+        self.store.set("pending", pending)
         self._publish(
             ConfirmationRequested(
                 question=question,
@@ -417,7 +414,12 @@ class Conversation:
         )
 
     def _execute(
-        self, turn: _Turn, actions: tuple[Action, ...], render: Callable[[Home], str]
+        self,
+        turn: _Turn,
+        actions: tuple[Action, ...],
+        render: Callable[[Home], str],
+        confirmed: bool = False,
+        context: Recognition | None = None,
     ) -> TurnResult:
         changing = [a for a in actions if a.action is not ActionKind.GET_STATE]
         self._publish(StageStart(Stage.ACTION))
@@ -425,7 +427,14 @@ class Conversation:
         results: list[ActionResult] = []
         try:
             if changing:
-                results = self.backend.execute(changing)
+                # The backend checks the real effect again inside its transaction: what opens
+                # a door without a yes is refused there, whatever the check above concluded.
+                results = self.backend.execute(changing, allow_sensitive=confirmed)
+        except sensitivity.NeedsConfirmation as err:
+            turn.timings["action"] = (time.perf_counter() - started) * 1000
+            question = sensitivity.question([sensitivity.Risk(r.after) for r in err.results])
+            # The reply after a yes names what was done then (describe_done), not what is now.
+            return self._ask_confirmation(turn, actions, question, "")
         except CommandError as err:
             reply = f"Sorry, {err}"
             turn.timings["action"] = (time.perf_counter() - started) * 1000
@@ -442,6 +451,11 @@ class Conversation:
             )
         turn.timings["action"] = (time.perf_counter() - started) * 1000
         self._publish(StageEnd(Stage.ACTION, turn.timings["action"]))
+        # Relative steps come back resolved ("+1 %" → brightness 51): report what was written.
+        resolved = iter(r.action for r in results if r.via is None)
+        actions = tuple(
+            next(resolved, a) if a.action is not ActionKind.GET_STATE else a for a in actions
+        )
         if any(r.changed for r in results):
             self.store.set(
                 "undo",
@@ -451,7 +465,7 @@ class Conversation:
                 },
             )
         self._publish(ActionsExecuted(tuple(a.to_dict() for a in actions)))
-        recognition = turn.recognition
+        recognition = context or turn.recognition
         if actions and recognition is not None and recognition.intent not in _META:
             self.store.set(
                 "context",
@@ -472,9 +486,13 @@ class Conversation:
         if pending is None or pending["kind"] != "confirm":
             return self._finish(turn, turn.recognition, (), "There is nothing to confirm", "local")
         self.store.set("pending", None)
+        if pending.get("restore") is not None:
+            return self._restore(turn, pending["restore"], confirmed=True)
         actions = tuple(Action.from_dict(a) for a in pending["actions"])
         reply = pending.get("reply") or planner.describe_done(actions, self.backend.home())
-        return self._execute(turn, actions, lambda _home: reply)
+        asked = pending.get("recognition")
+        context = _recognition_from_dict(asked, turn.text) if asked else None
+        return self._execute(turn, actions, lambda _home: reply, confirmed=True, context=context)
 
     def _deny(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
         if pending is None:
@@ -486,19 +504,47 @@ class Conversation:
         record = self.store.get("undo")
         if not record or self._clock() - record["created"] > self.config.context_timeout_s * 10:
             return self._finish(turn, turn.recognition, (), "There is nothing to undo", "local")
+        if pending is not None:
+            self.store.set("pending", None)  # "undo" answers no open question
+        return self._restore(turn, record["before"], confirmed=False)
+
+    def _restore(self, turn: _Turn, items: list[dict[str, Any]], confirmed: bool) -> TurnResult:
+        """Put devices back (undo); putting a door back to unlocked or open asks first."""
         home = self.backend.home()
-        before = [
-            _stored_result(home, item) for item in record["before"] if item["id"] in home.devices
-        ]
+        before = [_stored_result(home, item) for item in items if item["id"] in home.devices]
+        targets = [r.before for r in before]
+        if not confirmed and (risks := sensitivity.restore_risks(targets, home.devices)):
+            return self._ask_undo_confirmation(turn, items, risks, home)
         started = time.perf_counter()
         try:
-            restored = self.backend.restore(before)
-        except BackendError as err:
+            restored = self.backend.restore(before, allow_sensitive=confirmed)
+        except sensitivity.NeedsConfirmation as err:
+            risks = [sensitivity.Risk(r.after) for r in err.results]
+            return self._ask_undo_confirmation(turn, items, risks, self.backend.home())
+        except (BackendError, CommandError) as err:
             return self._finish(turn, turn.recognition, (), f"Sorry, {err}", "local")
         turn.timings["action"] = (time.perf_counter() - started) * 1000
         self.store.set("undo", None)
         actions = tuple(_restoring_action(r.before, r.after) for r in restored)
         return self._finish(turn, turn.recognition, actions, "Undone", "local", executed=restored)
+
+    def _ask_undo_confirmation(
+        self,
+        turn: _Turn,
+        items: list[dict[str, Any]],
+        risks: Sequence[sensitivity.Risk],
+        home: Home,
+    ) -> TurnResult:
+        # Everything the undo would put back is shown; the question names what it opens.
+        restoring = [_stored_result(home, item) for item in items if item["id"] in home.devices]
+        actions = tuple(
+            _restoring_action(r.after, r.before)
+            for r in restoring
+            if (r.before.state, dict(r.before.attributes))
+            != (r.after.state, dict(r.after.attributes))
+        )
+        question = sensitivity.question(risks)
+        return self._ask_confirmation(turn, actions, question, "Undone", restore=items)
 
     def _follow_up_place(self, turn: _Turn, pending: dict[str, Any] | None) -> TurnResult:
         """ "and the bedroom too": the previous request again, in another room or floor."""
@@ -661,6 +707,19 @@ def _recognition_to_dict(recognition: Recognition) -> dict[str, Any]:
     }
 
 
+def _recognition_from_dict(raw: dict[str, Any], text: str) -> Recognition:
+    return Recognition(
+        intent=raw["intent"],
+        slots=dict(raw.get("slots") or {}),
+        text=text,
+        response_key=raw.get("response_key"),
+        slot_texts=dict(raw.get("slot_texts") or {}),
+        context=dict(raw.get("context") or {}),
+        source=raw.get("source", "local"),
+        confidence=raw.get("confidence", 1.0),
+    )
+
+
 def _device_state(device: Device) -> dict[str, Any]:
     return {"id": device.id, "state": device.state, "attributes": dict(device.attributes)}
 
@@ -685,6 +744,8 @@ def _restoring_action(before: Device, after: Device) -> Action:
             return Action(after.id, kind, {key: after.attributes[key]})
     if after.state == "locked":
         return Action(after.id, ActionKind.LOCK)
+    if after.state == "unlocked":
+        return Action(after.id, ActionKind.UNLOCK)
     if after.state in {"on", "playing", "heat", "cool", "auto", "open", "cleaning"}:
         return Action(after.id, ActionKind.TURN_ON)
     if after.state in {"off", "closed", "idle"}:

@@ -117,6 +117,7 @@ class EngineBridge(QObject):
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
         self._quiet: set[int] = set()  # background jobs that do not make the window "busy"
         self._closed = False
+        self._refreshing = False  # one look for other processes' changes at a time
         self._by_type: dict[EventType, Any] = {
             EventType.STAGE_START: self.stage_started,
             EventType.STAGE_END: self.stage_ended,
@@ -239,6 +240,23 @@ class EngineBridge(QObject):
         if runtime is None or self._closed:
             return False
         self._submit(runtime.backend.home, self.home_loaded.emit, self.turn_failed.emit)
+        return True
+
+    def refresh_home(self) -> bool:
+        """Look for changes other processes (``hearth parse``, voice) made to the home.
+
+        They arrive as DeviceChanged events like the window's own. Quiet, and never queued
+        twice: a slow step on the worker only delays the next look.
+        """
+        runtime = self._runtime
+        if runtime is None or self._closed or self._refreshing:
+            return False
+        self._refreshing = True
+
+        def done(_: object) -> None:
+            self._refreshing = False
+
+        self._submit(runtime.backend.refresh, done, done, quiet=True)
         return True
 
     def submit_background(

@@ -26,6 +26,8 @@ from ui.turn_records import turn_from_event
 
 #: How long device changes are gathered into one notification (a scene changes many at once).
 NOTIFY_DELAY_MS = 400
+#: How often the window looks for changes other processes made to the home (ms).
+REFRESH_MS = 1000
 #: At most this many device changes are named in one notification; the rest are counted.
 NOTIFY_NAMED = 3
 
@@ -66,6 +68,10 @@ class EngineDisplay(QObject):
         self._notify_timer.setSingleShot(True)
         self._notify_timer.setInterval(NOTIFY_DELAY_MS)
         self._notify_timer.timeout.connect(self._notify_changes)
+        # ``hearth parse``, ``hearth ptt`` and voice may change the home from other processes.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(bridge.refresh_home)
         bridge.runtime_ready.connect(self._on_ready)
         bridge.runtime_failed.connect(self._on_load_failed)
         bridge.runtime_reloading.connect(self._on_reloading)
@@ -89,13 +95,16 @@ class EngineDisplay(QObject):
         panel.command.setFocus()
         panel.set_cloud(runtime.config.cloud.enabled)
         self.bridge.fetch_home()
+        self._refresh_timer.start()
 
     def _on_load_failed(self, message: str) -> None:
+        self._refresh_timer.stop()
         self.panel.state.set_state(AssistantState.ERROR, message)
         self.panel.reply.setText(f"Hearth could not start: {message}")
         self.home_view.show_message("The home could not be loaded.")
 
     def _on_reloading(self) -> None:
+        self._refresh_timer.stop()
         self.panel.state.set_state(AssistantState.LOADING, "Applying the new settings")
         self.panel.set_commands_enabled(False)
 

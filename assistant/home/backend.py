@@ -18,12 +18,25 @@ class Backend(Protocol):
         """A consistent snapshot of every device's current state."""
         ...
 
-    def execute(self, actions: Sequence[Action]) -> list[ActionResult]:
-        """Run the commands as one unit: all of them happen, or none (CommandError/BackendError)."""
+    def execute(
+        self, actions: Sequence[Action], *, allow_sensitive: bool = True
+    ) -> list[ActionResult]:
+        """Run the commands as one unit: all of them happen, or none (CommandError/BackendError).
+
+        Relative steps are computed from the state at that moment. With ``allow_sensitive``
+        false, a change that would open a lock, door or alarm raises
+        ``sensitivity.NeedsConfirmation`` and nothing happens.
+        """
         ...
 
-    def restore(self, results: Sequence[ActionResult]) -> list[ActionResult]:
-        """Put the devices back as they were before ``results`` (undo)."""
+    def restore(
+        self, results: Sequence[ActionResult], *, allow_sensitive: bool = True
+    ) -> list[ActionResult]:
+        """Put the devices back as they were before ``results`` (undo); same guard as execute."""
+        ...
+
+    def refresh(self) -> object:
+        """Publish DeviceChanged for changes made elsewhere (another process) since last time."""
         ...
 
     def close(self) -> None: ...

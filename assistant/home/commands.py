@@ -59,6 +59,8 @@ class ActionResult:
     action: Action
     before: Device
     after: Device
+    #: The device whose command caused this change (a scene's members), None for the command's own.
+    via: str | None = None
 
     @property
     def changed(self) -> bool:

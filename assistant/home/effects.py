@@ -6,7 +6,8 @@ command before sending it, so voice, GUI and cloud get the same answers everywhe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from assistant.home.commands import Action, ActionKind, CommandError
@@ -31,6 +32,49 @@ def _percent(params: dict[str, Any], key: str) -> int:
     if not 0 <= value <= 100:
         raise CommandError(f"{key} must be from 0 to 100, not {value:g}")
     return round(value)
+
+
+def _step(params: dict[str, Any], key: str) -> int:
+    try:
+        value = float(params[key])
+    except (KeyError, TypeError, ValueError):
+        raise CommandError(f"{key} must be a number from -100 to 100") from None
+    if not math.isfinite(value) or not -100 <= value <= 100:
+        raise CommandError(f"{key} must be from -100 to 100, not {value:g}")
+    return round(value)
+
+
+def _clamped(value: int) -> int:
+    return max(0, min(100, value))
+
+
+#: Relative changes ("a bit brighter", "louder"): the parameter that asks for a step, and how
+#: the absolute value is found from the device as it is at that moment.
+RELATIVE: dict[ActionKind, tuple[str, str, Callable[[Device], int]]] = {
+    ActionKind.SET_BRIGHTNESS: (
+        "brightness_step",
+        "brightness",
+        lambda d: int(d.attributes.get("brightness") or 0) if d.state == "on" else 0,
+    ),
+    ActionKind.SET_VOLUME: ("volume_step", "volume", lambda d: int(d.attributes.get("volume", 50))),
+}
+
+
+def resolve(device: Device, action: Action) -> Action:
+    """The absolute form of ``action`` for ``device`` as it is now.
+
+    A relative change ("+1 %") is computed from the device's current value here, so a backend
+    that calls this inside its write transaction never loses a step another process made.
+    Absolute actions come back unchanged.
+    """
+    relative = RELATIVE.get(action.action)
+    if relative is None or relative[0] not in action.params:
+        return action
+    step_key, key, current = relative
+    step = _step(action.params, step_key)
+    params = {k: v for k, v in action.params.items() if k != step_key}
+    params[key] = _clamped(current(device) + step)
+    return Action(action.device, action.action, params)
 
 
 def _on_off(on: str = "on", off: str = "off") -> dict[ActionKind, Effect]:
@@ -195,6 +239,33 @@ EFFECTS: dict[Domain, dict[ActionKind, Effect]] = {
 }
 
 
+def _state_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def scene_members(scene: Device, devices: Mapping[str, Device]) -> list[Device]:
+    """The members of ``scene`` as they are once it has run, in the order the scene lists them.
+
+    Members the home does not have are skipped; the scene's own state does not change.
+    """
+    if scene.domain is not Domain.SCENE:
+        return []
+    afters: list[Device] = []
+    entities = scene.attributes.get("entities") or {}
+    if not isinstance(entities, Mapping):
+        return []
+    for member_id, wanted in entities.items():
+        member = devices.get(member_id)
+        if member is None:
+            continue
+        wanted = dict(wanted) if isinstance(wanted, Mapping) else {"state": wanted}
+        state = _state_text(wanted.pop("state", member.state))
+        afters.append(member.with_state(state, {**member.attributes, **wanted}))
+    return afters
+
+
 def supported_actions(domain: Domain) -> frozenset[ActionKind]:
     return frozenset(EFFECTS.get(domain, {})) | frozenset(_COMMON)
 
@@ -205,7 +276,7 @@ def apply(device: Device, action: Action) -> Device:
     if effect is None:
         label = device.domain.value.replace("_", " ")
         raise CommandError(f"{device.name} is a {label} and cannot {action.action.value}")
-    return effect(device, dict(action.params))
+    return effect(device, dict(resolve(device, action).params))
 
 
 def check(device: Device, action: Action) -> None:

@@ -1,7 +1,18 @@
-"""A simulated home whose state lives in SQLite, so it survives restarts and crashes.
+"""A simulated home whose state lives in SQLite, shared by every Hearth process on the machine.
 
-Each command set is one transaction in WAL mode: a crash mid-write leaves the previous state,
-never half a scene. Changes are published as DeviceChanged events after the commit.
+The window, ``hearth parse``, ``hearth ptt`` and the voice pipeline are separate processes on one
+home, so the database is the only truth: nothing is decided from a copy kept in memory.
+
+- Every command set is one read-modify-write transaction (``BEGIN IMMEDIATE``): the devices are
+  read inside it, the effects (relative steps such as "+1 %" included) are computed from what
+  was read, and the result is written before the write lock is let go. Another process's change
+  is never overwritten or lost, and a reply always describes what really happened.
+- WAL mode: a crash (kill -9) mid-write leaves the previous state, never half a scene.
+- Reads see other processes' commits: a snapshot is re-read whenever SQLite's ``data_version``
+  says another connection committed. ``refresh`` publishes DeviceChanged for those outside
+  changes, so a long-lived front end (the window) can show them.
+- With ``allow_sensitive=False`` a change that opens a lock, a door-like cover or an alarm (see
+  ``sensitivity``) is refused inside the transaction, judged on the state actually written.
 """
 
 from __future__ import annotations
@@ -10,12 +21,11 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from assistant.events import DeviceChanged, EventBus
-from assistant.home import effects
+from assistant.home import effects, sensitivity
 from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Device, Domain, Home
@@ -28,6 +38,10 @@ CREATE TABLE IF NOT EXISTS devices (
     attributes TEXT NOT NULL
 );
 """
+#: How long a writer waits for another process's transaction before giving up (seconds).
+BUSY_TIMEOUT_S = 30.0
+
+Plan = Callable[[dict[str, Device]], list[ActionResult]]
 
 
 def home_fingerprint(home: Home) -> str:
@@ -36,14 +50,12 @@ def home_fingerprint(home: Home) -> str:
     return hashlib.sha256(json.dumps(layout).encode()).hexdigest()
 
 
-def _state_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return str(value)
+def _differs(before: Device, after: Device) -> bool:
+    return (before.state, dict(before.attributes)) != (after.state, dict(after.attributes))
 
 
 class SimulatedBackend:
-    """A home made of SQLite rows; thread-safe."""
+    """A home made of SQLite rows; thread-safe, and safe with other processes on the same file."""
 
     def __init__(self, home: Home, db_path: str | Path, bus: EventBus | None = None) -> None:
         self._layout = home
@@ -51,133 +63,226 @@ class SimulatedBackend:
         self._lock = threading.RLock()
         self.db_path = Path(db_path)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._cache: dict[str, Device] | None = None
+        self._cache_version: int | None = None
         try:
-            self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as err:
+            self._db = sqlite3.connect(
+                self.db_path,
+                timeout=BUSY_TIMEOUT_S,
+                check_same_thread=False,
+                isolation_level=None,
+            )
+        except sqlite3.Error as err:
             raise BackendError(
                 f"{self.db_path}: cannot open the home state database: {err}"
             ) from None
-        self._devices = self._load_or_seed(home)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._seed(home)
+            # What this process has shown so far; ``refresh`` announces anything else.
+            self._announced: dict[str, Device] = self._devices()
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            raise BackendError(
+                f"{self.db_path}: cannot open the home state database: {err}"
+            ) from None
 
-    def _load_or_seed(self, home: Home) -> dict[str, Device]:
+    def _seed(self, home: Home) -> None:
+        """Write the home file's states, unless the database already holds this layout.
+
+        Checked and written under the write lock, so two processes starting at once agree.
+        """
         fingerprint = home_fingerprint(home)
-        row = self._db.execute("SELECT value FROM meta WHERE key='layout'").fetchone()
-        if row is not None and row[0] == fingerprint:
-            devices = dict(home.devices)
-            for device_id, state, attributes in self._db.execute(
-                "SELECT id, state, attributes FROM devices"
-            ):
-                if device_id in devices:
-                    devices[device_id] = devices[device_id].with_state(
-                        state, json.loads(attributes)
-                    )
-            return devices
+        if self._seeded(fingerprint, home):
+            return  # nothing to write (a read-only data folder can still be read)
         with self._transaction() as db:
+            if self._seeded(fingerprint, home):
+                return  # another process seeded it first
+            row = db.execute("SELECT value FROM meta WHERE key='layout'").fetchone()
+            if row is not None and row[0] == fingerprint:
+                db.executemany(  # the layout is known but rows are missing: only add those
+                    "INSERT OR IGNORE INTO devices (id, state, attributes) VALUES (?, ?, ?)",
+                    [_row(d) for d in home.devices.values()],
+                )
+                return
             db.execute("DELETE FROM devices")
             db.executemany(
                 "INSERT INTO devices (id, state, attributes) VALUES (?, ?, ?)",
-                [(d.id, d.state, json.dumps(dict(d.attributes))) for d in home.devices.values()],
+                [_row(d) for d in home.devices.values()],
             )
             db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (fingerprint,)
             )
-        return dict(home.devices)
+
+    def _seeded(self, fingerprint: str, home: Home) -> bool:
+        row = self._db.execute("SELECT value FROM meta WHERE key='layout'").fetchone()
+        if row is None or row[0] != fingerprint:
+            return False
+        stored = {r[0] for r in self._db.execute("SELECT id FROM devices")}
+        return stored >= set(home.devices)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
+    # -- reading ------------------------------------------------------------------------------
+
+    def _version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _read(self) -> dict[str, Device]:
+        """Every device as stored now (the home file's state for a row that cannot be read)."""
+        devices = dict(self._layout.devices)
+        for device_id, state, attributes in self._db.execute(
+            "SELECT id, state, attributes FROM devices"
+        ):
+            layout = devices.get(device_id)
+            if layout is None:
+                continue
+            try:
+                stored = json.loads(attributes)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(stored, dict) and isinstance(state, str):
+                devices[device_id] = layout.with_state(state, stored)
+        return devices
+
+    def _devices(self) -> dict[str, Device]:
+        """The current state, re-read only when another connection has committed since."""
+        version = self._version()
+        if self._cache is None or version != self._cache_version:
+            # Read after the version: a commit in between is only read twice, never missed.
+            self._cache = self._read()
+            self._cache_version = version
+        return self._cache
+
     def home(self) -> Home:
         with self._lock:
-            return Home(
-                self._layout.areas.values(), self._devices.values(), self._layout.floors.values()
-            )
+            try:
+                devices = self._devices()
+            except sqlite3.DatabaseError as err:
+                raise BackendError(f"could not read the home state: {err}") from None
+            return Home(self._layout.areas.values(), devices.values(), self._layout.floors.values())
 
-    def execute(self, actions: Sequence[Action]) -> list[ActionResult]:
+    def refresh(self) -> list[DeviceChanged]:
+        """Publish (and return) DeviceChanged for changes other processes made since last time."""
         with self._lock:
-            working = dict(self._devices)
+            try:
+                current = self._devices()
+            except sqlite3.DatabaseError as err:
+                raise BackendError(f"could not read the home state: {err}") from None
+            events = [
+                _changed(self._announced[d.id], d)
+                for d in current.values()
+                if d.id in self._announced and _differs(self._announced[d.id], d)
+            ]
+            self._announced = dict(current)
+        self._publish(events)
+        return events
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def execute(
+        self, actions: Sequence[Action], *, allow_sensitive: bool = True
+    ) -> list[ActionResult]:
+        """Run the commands as one transaction on the state as stored at that moment."""
+
+        def plan(working: dict[str, Device]) -> list[ActionResult]:
             results: list[ActionResult] = []
             for action in actions:
                 device = working.get(action.device)
                 if device is None:
                     raise CommandError(f"there is no device {action.device!r}")
-                after = effects.apply(device, action)
-                results.append(ActionResult(action, device, after))
+                done = effects.resolve(device, action)
+                after = effects.apply(device, done)
+                results.append(ActionResult(done, device, after))
                 working[device.id] = after
                 if device.domain is Domain.SCENE and action.action is ActionKind.TURN_ON:
-                    results.extend(self._scene_results(device, working))
-            self._commit(results)
+                    for member in effects.scene_members(device, working):
+                        member_action = Action(member.id, ActionKind.TURN_ON)
+                        results.append(
+                            ActionResult(member_action, working[member.id], member, via=device.id)
+                        )
+                        working[member.id] = member
             return results
 
-    def _scene_results(self, scene: Device, working: dict[str, Device]) -> list[ActionResult]:
-        results = []
-        for member_id, wanted in (scene.attributes.get("entities") or {}).items():
-            member = working.get(member_id)
-            if member is None:
-                continue
-            wanted = dict(wanted)
-            state = _state_text(wanted.pop("state", member.state))
-            after = member.with_state(state, {**member.attributes, **wanted})
-            results.append(ActionResult(Action(member_id, ActionKind.TURN_ON), member, after))
-            working[member_id] = after
-        return results
+        return self._write(plan, allow_sensitive)
 
-    def restore(self, results: Sequence[ActionResult]) -> list[ActionResult]:
-        with self._lock:
+    def restore(
+        self, results: Sequence[ActionResult], *, allow_sensitive: bool = True
+    ) -> list[ActionResult]:
+        """Put devices back as they were before ``results`` (undo), from their current state."""
+
+        def plan(working: dict[str, Device]) -> list[ActionResult]:
             restored: list[ActionResult] = []
             seen: set[str] = set()
             # The earliest "before" of each device is the state to return to.
             for result in results:
-                if result.before.id in seen:
+                target = result.before
+                if target.id in seen or target.id not in working:
                     continue
-                seen.add(result.before.id)
-                current = self._devices[result.before.id]
-                restored.append(ActionResult(result.action, current, result.before))
-            self._commit(restored)
+                seen.add(target.id)
+                current = working[target.id]
+                after = current.with_state(target.state, dict(target.attributes))
+                restored.append(ActionResult(result.action, current, after))
+                working[target.id] = after
             return restored
 
-    def _commit(self, results: Sequence[ActionResult]) -> None:
-        final: dict[str, ActionResult] = {}
-        for result in results:
-            final[result.after.id] = result
-        changed = [
-            r
-            for r in final.values()
-            if (r.after.state, dict(r.after.attributes))
-            != (self._devices[r.after.id].state, dict(self._devices[r.after.id].attributes))
-        ]
-        if not changed:
-            return
-        previous = {r.after.id: self._devices[r.after.id] for r in changed}
-        try:
-            with self._transaction() as db:
-                db.executemany(
-                    "UPDATE devices SET state=?, attributes=? WHERE id=?",
-                    [
-                        (r.after.state, json.dumps(dict(r.after.attributes)), r.after.id)
-                        for r in changed
-                    ],
-                )
-        except sqlite3.DatabaseError as err:
-            raise BackendError(f"could not save the home state: {err}") from None
-        for result in changed:
-            self._devices[result.after.id] = result.after
-        if self._bus is not None:
-            for result in changed:
-                self._bus.publish(
-                    DeviceChanged(
-                        device_id=result.after.id,
-                        state=result.after.state,
-                        attributes=dict(result.after.attributes),
-                        previous_state=previous[result.after.id].state,
+        return self._write(plan, allow_sensitive)
+
+    def _write(self, plan: Plan, allow_sensitive: bool) -> list[ActionResult]:
+        with self._lock:
+            try:
+                with self._transaction() as db:
+                    version = self._version()
+                    current = self._read()
+                    results = plan(dict(current))
+                    final: dict[str, Device] = {}
+                    for result in results:
+                        final[result.after.id] = result.after
+                    changed = [
+                        ActionResult(Action(i, ActionKind.GET_STATE), current[i], after)
+                        for i, after in final.items()
+                        if _differs(current[i], after)
+                    ]
+                    if not allow_sensitive and (risky := sensitivity.opened(changed)):
+                        raise sensitivity.NeedsConfirmation(risky)
+                    db.executemany(
+                        "UPDATE devices SET state=?, attributes=? WHERE id=?",
+                        [(*_row(r.after)[1:], r.after.id) for r in changed],
                     )
-                )
+            except sqlite3.DatabaseError as err:
+                raise BackendError(f"could not save the home state: {err}") from None
+            # No other writer could commit while we held the lock: this is the state now.
+            self._cache = {**current, **{r.after.id: r.after for r in changed}}
+            self._cache_version = version
+            for result in changed:
+                self._announced[result.after.id] = result.after
+        self._publish([_changed(r.before, r.after) for r in changed])
+        return results
+
+    def _publish(self, events: Sequence[DeviceChanged]) -> None:
+        if self._bus is not None:
+            for event in events:
+                self._bus.publish(event)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _row(device: Device) -> tuple[str, str, str]:
+    return (device.id, device.state, json.dumps(dict(device.attributes)))
+
+
+def _changed(before: Device, after: Device) -> DeviceChanged:
+    return DeviceChanged(
+        device_id=after.id,
+        state=after.state,
+        attributes=dict(after.attributes),
+        previous_state=before.state,
+    )
 
 
 class _Transaction:
@@ -192,6 +297,14 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                self._rollback()
+                raise
         else:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
             self._db.execute("ROLLBACK")

@@ -144,6 +144,25 @@ def test_undo_button_puts_the_devices_back(qtbot, window):
     qtbot.waitUntil(card.toggle.isChecked, timeout=2000)
 
 
+def test_undo_button_asks_before_it_opens_the_garage_again(qtbot, window):
+    """Undoing "close the garage door" opens it: the Undo button asks like any opening."""
+    _type_and_send(qtbot, window, "open the garage door")
+    _type_and_send(qtbot, window, "yes")
+    _type_and_send(qtbot, window, "close the garage door")
+    assert _device(window, "cover.garage_door").state == "closed"
+
+    with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(window.intent_card.undo_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].confirmation_required
+    assert window.intent_card.confirm_box.isVisible()
+    assert "open the Garage Door" in window.intent_card.question.text()
+    assert _device(window, "cover.garage_door").state == "closed"
+
+    with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS):
+        qtbot.mouseClick(window.intent_card.yes_button, Qt.MouseButton.LeftButton)
+    assert _device(window, "cover.garage_door").state == "open"
+
+
 def test_history_lists_turns_newest_first_with_timings(qtbot, window):
     _type_and_send(qtbot, window, "turn on the kettle")
     _type_and_send(qtbot, window, "turn off the kettle")
@@ -160,6 +179,22 @@ def test_a_device_changed_elsewhere_updates_its_card(qtbot, window):
     window.bridge.runtime.backend.execute([Action("switch.coffee_machine", ActionKind.TURN_ON)])
     qtbot.waitUntil(card.toggle.isChecked, timeout=2000)
     assert card.property("active") == "true"
+
+
+def test_a_change_made_by_another_process_reaches_its_card(qtbot, window):
+    """``hearth parse`` or voice in another process: only the shared database says so."""
+    from assistant.home.loader import demo_home_path, load_home
+    from assistant.home.simulated import SimulatedBackend
+
+    card = window.home_view.cards["switch.coffee_machine"]
+    other = SimulatedBackend(load_home(demo_home_path()), window.bridge.runtime.backend.db_path)
+    try:
+        other.execute([Action("switch.coffee_machine", ActionKind.TURN_ON)])
+    finally:
+        other.close()
+    qtbot.waitUntil(card.toggle.isChecked, timeout=10_000)
+    assert card.property("active") == "true"
+    assert window.home.devices["switch.coffee_machine"].state == "on"
 
 
 def test_controls_have_accessible_names_and_enter_sends(qtbot, window):

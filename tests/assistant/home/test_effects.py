@@ -195,3 +195,39 @@ def test_action_round_trip() -> None:
         "action": "set_brightness",
         "params": {"brightness": 20},
     }
+
+
+@pytest.mark.parametrize(
+    ("device", "kind", "params", "resolved"),
+    [
+        (dev("light", "on", brightness=40), K.SET_BRIGHTNESS, {"brightness_step": 20}, 60),
+        (dev("light", "on", brightness=90), K.SET_BRIGHTNESS, {"brightness_step": 20}, 100),
+        (dev("light", "on", brightness=10), K.SET_BRIGHTNESS, {"brightness_step": -20}, 0),
+        # An off light counts as 0 %, whatever brightness it remembers.
+        (dev("light", "off", brightness=70), K.SET_BRIGHTNESS, {"brightness_step": 20}, 20),
+        (dev("media_player", "playing", volume=30), K.SET_VOLUME, {"volume_step": -10}, 20),
+        (dev("media_player", "idle"), K.SET_VOLUME, {"volume_step": 10}, 60),
+    ],
+)
+def test_a_relative_step_resolves_from_the_current_value(device, kind, params, resolved) -> None:
+    from assistant.home.effects import resolve
+
+    key = "brightness" if kind is K.SET_BRIGHTNESS else "volume"
+    action = resolve(device, Action(device.id, kind, params))
+    assert action.params == {key: resolved}
+    assert apply(device, Action(device.id, kind, params)).attributes[key] == resolved
+
+
+@pytest.mark.parametrize("step", [float("nan"), float("inf"), 101, -1000, "a lot", None])
+def test_a_bad_step_is_refused(step) -> None:
+    lamp = dev("light", "on", brightness=40)
+    with pytest.raises(CommandError, match="brightness_step"):
+        check(lamp, Action(lamp.id, K.SET_BRIGHTNESS, {"brightness_step": step}))
+
+
+def test_an_absolute_action_is_left_as_it_is() -> None:
+    from assistant.home.effects import resolve
+
+    lamp = dev("light", "on", brightness=40)
+    action = Action(lamp.id, K.SET_BRIGHTNESS, {"brightness": 10})
+    assert resolve(lamp, action) is action

@@ -151,3 +151,63 @@ def test_corrupt_database_is_a_backend_error(small: Home, tmp_path: Path) -> Non
     db.write_bytes(b"this is not a database" * 100)
     with pytest.raises(BackendError, match="cannot open"):
         SimulatedBackend(small, db)
+
+
+def test_reads_see_another_connections_changes(small: Home, tmp_path: Path) -> None:
+    """Two processes on one file (two connections here): each sees the other's commits."""
+    db = tmp_path / "home.sqlite3"
+    window, cli = SimulatedBackend(small, db), SimulatedBackend(small, db)
+    assert window.home().device("light.a").state == "off"
+    cli.execute([Action("light.a", K.TURN_ON)])
+    assert window.home().device("light.a").state == "on"
+    window.close()
+    cli.close()
+
+
+def test_a_relative_step_starts_from_the_stored_value(small: Home, tmp_path: Path) -> None:
+    db = tmp_path / "home.sqlite3"
+    window, cli = SimulatedBackend(small, db), SimulatedBackend(small, db)
+    assert window.home().device("light.b").attributes["brightness"] == 50  # what it last saw
+    cli.execute([Action("light.b", K.SET_BRIGHTNESS, {"brightness": 70})])
+    [result] = window.execute([Action("light.b", K.SET_BRIGHTNESS, {"brightness_step": 10})])
+    assert result.action.params == {"brightness": 80}  # reported as the level written
+    assert (result.before.attributes["brightness"], result.after.attributes["brightness"]) == (
+        70,
+        80,
+    )
+    assert cli.home().device("light.b").attributes["brightness"] == 80
+    window.close()
+    cli.close()
+
+
+def test_a_change_is_written_even_if_this_process_thought_it_was_done(
+    small: Home, tmp_path: Path
+) -> None:
+    """It used to compare with its own stale copy, skip the write and still say "Turned off"."""
+    db = tmp_path / "home.sqlite3"
+    window, cli = SimulatedBackend(small, db), SimulatedBackend(small, db)
+    assert window.home().device("light.a").state == "off"
+    cli.execute([Action("light.a", K.TURN_ON)])
+    [result] = window.execute([Action("light.a", K.TURN_OFF)])
+    assert result.changed and result.before.state == "on"
+    assert cli.home().device("light.a").state == "off"
+    window.close()
+    cli.close()
+
+
+def test_refresh_announces_outside_changes_once(small: Home, tmp_path: Path) -> None:
+    db = tmp_path / "home.sqlite3"
+    bus = EventBus()
+    seen: list[Event] = []
+    bus.subscribe(seen.append)
+    window, cli = SimulatedBackend(small, db, bus), SimulatedBackend(small, db)
+    window.execute([Action("light.a", K.TURN_ON)])  # its own change: announced at once
+    assert [e.device_id for e in seen] == ["light.a"]  # type: ignore[attr-defined]
+    assert window.refresh() == []
+    cli.execute([Action("scene.dark", K.TURN_ON)])
+    events = window.refresh()
+    assert {(e.device_id, e.state) for e in events} == {("light.a", "off"), ("light.b", "off")}
+    assert seen[1:] == events
+    assert window.refresh() == []
+    window.close()
+    cli.close()
