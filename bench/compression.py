@@ -45,7 +45,7 @@ import numpy as np
 
 from assistant.config import cache_dir, data_dir
 from assistant.speech.base import SpeechEngine, SpeechError, VocabularyHint
-from bench import speak_with_this_machines_espeak
+from bench import speaks_with_this_machines_espeak
 from models.measurements import Measurement, record, this_machine
 from models.measurements import now as measurements_now
 
@@ -614,8 +614,8 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+@speaks_with_this_machines_espeak
 def main(argv: list[str] | None = None) -> int:
-    speak_with_this_machines_espeak()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=0, help="per runtime; 0: every core")
     parser.add_argument("--voices", type=int, default=2, choices=(1, 2))

@@ -46,7 +46,7 @@ from assistant.speech.faster_whisper import FasterWhisperEngine, WhisperOptions
 from assistant.speech.hint import home_hint
 from assistant.speech.transcribe import transcribe_audio
 from assistant.speech.wake_check import WakeVerifier, wake_verifier
-from bench import speak_with_this_machines_espeak
+from bench import speaks_with_this_machines_espeak
 from bench.intents import percentile
 from tests.assistant.live.voices import (  # one synthesis for tests and benches
     espeak,
@@ -306,8 +306,8 @@ def missed_wakes(config: Config, snr_db: float, verifier: WakeVerifier | None) -
     }
 
 
+@speaks_with_this_machines_espeak
 def main(argv: list[str] | None = None) -> int:
-    speak_with_this_machines_espeak()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--utterances", type=int, default=100)
     parser.add_argument("--false-minutes", type=float, default=120.0)
