@@ -42,7 +42,6 @@ from typing import Any
 
 import numpy as np
 
-from bench import speaks_with_this_machines_espeak
 from bench.intents import percentile
 from bench.speechset import (
     POST_S,
@@ -448,7 +447,6 @@ def parse_snrs(text: str) -> list[float | None]:
     return [None if part.strip() == "clean" else float(part) for part in text.split(",")]
 
 
-@speaks_with_this_machines_espeak
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one voice, clean and 10 dB")

@@ -45,7 +45,6 @@ import numpy as np
 
 from assistant.config import cache_dir, data_dir
 from assistant.speech.base import SpeechEngine, SpeechError, VocabularyHint
-from bench import speaks_with_this_machines_espeak
 from models.measurements import Measurement, record, this_machine
 from models.measurements import now as measurements_now
 
@@ -264,8 +263,8 @@ class Utterance:
 
 
 def synthesize(voices: Sequence[str], limit: int) -> tuple[list[Utterance], list[np.ndarray]]:
-    from tests.assistant.speech.synth import add_noise, speak, trim_silence
-    from tests.assistant.speech.test_spoken_commands import SPOKEN
+    from bench.spoken_commands import SPOKEN
+    from bench.voices import add_noise, speak, trim_silence
 
     items = list(enumerate(SPOKEN))[: limit or None]
     utterances: list[Utterance] = []
@@ -327,7 +326,7 @@ class Judge:
         from assistant.conversation import Conversation
         from assistant.home.simulated import SimulatedBackend
         from assistant.session import SessionStore
-        from tests.assistant.speech.test_spoken_commands import SPOKEN, check
+        from bench.spoken_commands import SPOKEN, check
 
         with tempfile.TemporaryDirectory() as folder:
             backend = SimulatedBackend(self.home, Path(folder) / "home.sqlite3")
@@ -614,7 +613,6 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@speaks_with_this_machines_espeak
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=0, help="per runtime; 0: every core")

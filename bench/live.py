@@ -46,13 +46,8 @@ from assistant.speech.faster_whisper import FasterWhisperEngine, WhisperOptions
 from assistant.speech.hint import home_hint
 from assistant.speech.transcribe import transcribe_audio
 from assistant.speech.wake_check import WakeVerifier, wake_verifier
-from bench import speaks_with_this_machines_espeak
 from bench.intents import percentile
-from tests.assistant.live.voices import (  # one synthesis for tests and benches
-    espeak,
-    piper,
-    silence,
-)
+from bench.voices import espeak, piper, silence
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -306,7 +301,6 @@ def missed_wakes(config: Config, snr_db: float, verifier: WakeVerifier | None) -
     }
 
 
-@speaks_with_this_machines_espeak
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--utterances", type=int, default=100)

@@ -49,7 +49,6 @@ from assistant.home.loader import load_home
 from assistant.home.simulated import SimulatedBackend
 from assistant.runtime import intent_engine
 from assistant.session import SessionStore
-from bench import speaks_with_this_machines_espeak
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -377,7 +376,6 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@speaks_with_this_machines_espeak
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.soak", description=__doc__.split("\n")[0]

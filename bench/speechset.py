@@ -1,10 +1,10 @@
 """The synthesized spoken-command set the speech benchmark measures, and how it is scored.
 
-The commands are the end-to-end test's (tests/assistant/speech/test_spoken_commands.py), so the
-benchmark and the test judge the same sentences by the same actions. Voices are espeak-ng's
+The commands are bench/spoken_commands.py's, which the end-to-end speech test also holds to its
+floors, so the benchmark and the test judge the same sentences by the same actions. Voices are espeak-ng's
 en-us and en-gb+f3 plus the piper "joe" voice when piper is installed: Whisper tiny.en mishears
 espeak far more often than a neural voice, so reporting them apart keeps the numbers honest.
-Nothing is written to git; clips are made in a temporary directory each run (about 20 s).
+espeak-ng is this machine's own (the tests replay committed recordings instead).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from assistant.home.model import Domain, Home
 from assistant.listen import home_hint
 from assistant.speech.base import VocabularyHint
 from assistant.speech.grammar import normalize_words
+from bench import voices as synth
+from bench.spoken_commands import SPOKEN
 
 ESPEAK_VOICES = ("en-us", "en-gb+f3")
 PIPER_VOICE = "piper-joe"
@@ -39,9 +41,7 @@ class Item:
 
 
 def spoken_items() -> list[Item]:
-    """The end-to-end test's command list as plain data (child processes never import tests)."""
-    from tests.assistant.speech.test_spoken_commands import SPOKEN
-
+    """The spoken-command set as plain, picklable data for worker processes."""
     return [Item(s.text, tuple(sorted(s.actions)), dict(s.params)) for s in SPOKEN]
 
 
@@ -62,8 +62,6 @@ def voices(quick: bool) -> list[str]:
 
 def synthesize(text: str, voice: str) -> np.ndarray:
     """16 kHz int16 speech trimmed so its last sample is the end of the last word."""
-    from tests.assistant.live import voices as synth
-
     if voice == PIPER_VOICE:
         return synth.piper(text)
     return synth.espeak(text, voice)

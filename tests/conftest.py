@@ -1,4 +1,5 @@
-"""Shared fixtures: one compiled intent engine per session, a fresh demo home per test.
+"""Shared fixtures: one compiled intent engine per session, a fresh demo home per test, and
+espeak voices replayed from the committed recordings (tests/speech_clips.py).
 
 Every test runs with HEARTH_DATA_DIR, HEARTH_CONFIG and HEARTH_CACHE_DIR pointing into its own
 temporary folder, so no test can read or write the user's real settings, state or models.
@@ -20,10 +21,15 @@ from assistant.home.loader import load_home
 from assistant.home.model import Home
 from assistant.home.simulated import SimulatedBackend
 from assistant.session import SessionStore
+from bench.voices import use_espeak
 from intents.engine import IntentEngine
+from tests import speech_clips
 
 # Every test runs under the socket audit: reaching a non-loopback address fails the test.
 pytest_plugins = ["tests.socket_audit"]
+
+# Every espeak voice in the suite is a committed recording: the same audio on every OS image.
+use_espeak(speech_clips.samples)
 
 # A fixed "now" for time and date answers: Tuesday, 5 March 2024, 14:30.
 FIXED_NOW = dt.datetime(2024, 3, 5, 14, 30)

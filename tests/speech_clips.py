@@ -7,12 +7,10 @@ on one image failed on the other. So the suite never calls espeak-ng: every clip
 CPU — int8 kernels with and without AVX-512 VNNI round differently — which is why the floors keep
 a margin under what was measured with both.)
 
-What happens to a sentence the library lacks is set by ``HEARTH_TEST_SPEECH``:
-- ``replay`` (the default, and what the suite runs with): an error that says how to record it;
-- ``record`` (needs espeak-ng): synthesized and added to the library and its index — run the tests
-  that need a new sentence this way, look at the new files, commit them;
-- ``live``: synthesized for this run only, nothing stored — for bench/, which measures on
-  whatever a machine has and also speaks sentences the tests don't.
+tests/conftest.py makes :func:`samples` the source of every espeak voice in the suite
+(``bench.voices.use_espeak``). A sentence the library lacks is an error that says how to record it:
+run the tests that need it with ``HEARTH_TEST_SPEECH=record`` (needs espeak-ng), look at the new
+files, commit them. Benchmarks don't use the library: they measure with the machine's espeak-ng.
 ``python -m tests.speech_clips --rerecord`` makes every clip anew with the local espeak-ng and
 ``python -m tests.speech_clips`` lists what is there.
 """
@@ -27,11 +25,12 @@ import os
 import shutil
 import subprocess
 import sys
-import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+
+from bench.voices import espeak_ng, espeak_wav
 
 LIBRARY = Path(__file__).parent / "data" / "speech"
 INDEX = LIBRARY / "index.json"
@@ -59,11 +58,6 @@ class Utterance:
     def path(self) -> Path:
         return LIBRARY / f"{self.key}.flac"
 
-    def espeak_args(self) -> list[str]:
-        args = ["-v", self.voice] if self.voice else []
-        args += ["-s", str(self.speed)] if self.speed is not None else []
-        return [*args, "--stdout", self.text]
-
 
 def _load_index() -> dict[str, dict[str, object]]:
     if not INDEX.exists():
@@ -78,15 +72,11 @@ def _save_index(clips: dict[str, dict[str, object]]) -> None:
     tmp.replace(INDEX)
 
 
-def _espeak() -> str:
+def _espeak_version() -> str:
     binary = shutil.which("espeak-ng")
     if binary is None:
         raise MissingClip("recording test speech needs espeak-ng: apt-get install espeak-ng")
-    return binary
-
-
-def _espeak_version() -> str:
-    done = subprocess.run([_espeak(), "--version"], capture_output=True, text=True, check=True)
+    done = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True)
     return done.stdout.strip()
 
 
@@ -116,19 +106,9 @@ def _decode_flac(path: Path) -> tuple[np.ndarray, int]:
     return np.concatenate(parts).astype(np.int16), rate
 
 
-def synthesize(utterance: Utterance) -> tuple[np.ndarray, int]:
-    """What the local espeak-ng says for ``utterance``: int16 samples and their rate."""
-    raw = subprocess.run(
-        [_espeak(), *utterance.espeak_args()], check=True, capture_output=True
-    ).stdout
-    with wave.open(io.BytesIO(raw)) as reader:
-        rate = reader.getframerate()
-        return np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16), rate
-
-
 def record(utterance: Utterance) -> None:
     """Synthesize ``utterance`` with the local espeak-ng into the library (FLAC, lossless)."""
-    audio, rate = synthesize(utterance)
+    audio, rate = espeak_ng(utterance.text, utterance.voice, utterance.speed)
     LIBRARY.mkdir(parents=True, exist_ok=True)
     utterance.path.write_bytes(_encode_flac(audio, rate))
     clips = _load_index()
@@ -142,34 +122,13 @@ def samples(
     """espeak-ng's samples (int16) and rate for this call, as it spoke them when recorded."""
     utterance = Utterance(text, voice, speed)
     if not utterance.path.exists():
-        mode = os.environ.get(MODE_ENV, "replay")
-        if mode == "live":
-            return synthesize(utterance)
-        if mode != "record":
+        if os.environ.get(MODE_ENV) != "record":
             raise MissingClip(
                 f"no recorded test speech for {asdict(utterance)}: record it with "
                 f"{MODE_ENV}=record and espeak-ng installed (see tests/speech_clips.py)"
             )
         record(utterance)
     return _decode_flac(utterance.path)
-
-
-def wav_bytes(text: str, voice: str | None = None, speed: int | None = None) -> bytes:
-    """The clip as a WAV file's bytes, exactly what ``espeak-ng --stdout`` wrote."""
-    audio, rate = samples(text, voice, speed)
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(rate)
-        writer.writeframes(audio.tobytes())
-    return buffer.getvalue()
-
-
-def write_wav(text: str, path: Path, voice: str | None = None, speed: int | None = None) -> Path:
-    """The clip as a WAV file at ``path`` (what ``espeak-ng -w path`` wrote)."""
-    path.write_bytes(wav_bytes(text, voice, speed))
-    return path
 
 
 class RecordedEspeak:
@@ -184,7 +143,7 @@ class RecordedEspeak:
     def synthesize(self, text: str) -> np.ndarray:
         from assistant.tts import espeak_wav_to_speech
 
-        return espeak_wav_to_speech(wav_bytes(text, self._voice, self._speed))
+        return espeak_wav_to_speech(espeak_wav(text, self._voice, self._speed))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,6 +56,16 @@ def test_lower_layers_import_neither_assistant_nor_ui(package: str) -> None:
     assert {f: bad for f, bad in offenders.items() if bad} == {}
 
 
+def test_benchmarks_never_import_tests() -> None:
+    """Benchmarks own their voices and spoken sets; tests import them, never the reverse."""
+    offenders = {
+        str(f.relative_to(ROOT)): "tests"
+        for f in sorted((ROOT / "bench").rglob("*.py"))
+        if "tests" in imported_roots(f)
+    }
+    assert offenders == {}
+
+
 def test_nothing_outside_ui_imports_pyside6() -> None:
     offenders = [
         str(f.relative_to(ROOT))

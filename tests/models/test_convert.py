@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.voices import write_espeak_wav
 from models.catalog import WHISPER_TINY_EN_CT2, WHISPER_TINY_EN_OPENAI
 from models.cli import main
 from models.convert import (
@@ -19,7 +20,6 @@ from models.convert import (
     whisper_state_dict,
 )
 from models.store import InstallState, ModelStore
-from tests.speech_clips import write_wav
 
 TINY_EN = WhisperDims(80, 1500, 384, 6, 4, 51864, 448, 384, 6, 4)
 PHRASES = (
@@ -128,7 +128,7 @@ def test_transcripts_match_faster_whisper(converted: ModelStore, tmp_path: Path)
     )
     for index, phrase in enumerate(PHRASES):
         wav = tmp_path / f"{index}.wav"
-        write_wav(phrase, wav)
+        write_espeak_wav(phrase, wav)
         audio = decode_audio(str(wav))
 
         ours = model.transcribe(

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.speech.openai_whisper import default_suppression
+from bench.voices import write_espeak_wav
 from models.catalog import (
     WHISPER_TINY_EN_ONNX_FP32,
     WHISPER_TINY_EN_ONNX_INT8,
@@ -20,7 +21,6 @@ from models.convert import CHECKPOINT_NAME
 from models.export import DECODER_NAME, ENCODER_NAME, EXPORT_FORMAT, quantize_whisper_onnx
 from models.quantization import integer_kernels
 from models.store import InstallState, ModelStore
-from tests.speech_clips import write_wav
 
 pytest.importorskip("torch")
 pytest.importorskip("whisper")
@@ -45,7 +45,7 @@ def audio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, np.ndarray]:
     clips = {}
     for index, phrase in enumerate(PHRASES):
         wav = folder / f"{index}.wav"
-        write_wav(phrase, wav)
+        write_espeak_wav(phrase, wav)
         clips[phrase] = decode_audio(str(wav))
     return clips
 

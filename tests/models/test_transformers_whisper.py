@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from assistant.speech.openai_whisper import default_suppression
+from bench.voices import write_espeak_wav
 from models.catalog import WHISPER_TINY_EN_CT2, WHISPER_TINY_EN_OPENAI
 from models.convert import CHECKPOINT_NAME, read_ctranslate2, whisper_state_dict
 from models.store import ModelStore
 from models.transformers_whisper import UnknownWeight, rename_state_dict, transformers_name
-from tests.speech_clips import write_wav
 
 PHRASES = (
     "turn on the kitchen lights",
@@ -91,7 +91,7 @@ def test_transformers_whisper_transcribes_like_openai_whisper(
     assert model.proj_out.weight.data_ptr() == model.model.decoder.embed_tokens.weight.data_ptr()
     for index, phrase in enumerate(PHRASES):
         wav = tmp_path / f"{index}.wav"
-        write_wav(phrase, wav)
+        write_espeak_wav(phrase, wav)
         audio = whisper.pad_or_trim(decode_audio(str(wav)))
         mel = whisper.log_mel_spectrogram(torch.from_numpy(audio))
         with torch.no_grad():

@@ -92,7 +92,7 @@ def _silence_source(_runtime: Runtime) -> tuple[PacedSource, str, None]:
 def test_a_spoken_command_reaches_transcript_intent_card_devices_and_history(
     qtbot, voice_window: WindowMaker, listen_parts: ListenParts, history: History
 ):
-    from tests.assistant.live import voices
+    from bench import voices
 
     audio = np.concatenate(
         [

@@ -22,7 +22,7 @@ from assistant.speech.faster_whisper import FasterWhisperEngine
 from assistant.speech.hint import home_hint
 from assistant.speech.wake_check import WakeVerifier
 from assistant.tts import Speaker
-from tests.assistant.live import voices
+from bench import voices
 
 
 @pytest.fixture(scope="session")

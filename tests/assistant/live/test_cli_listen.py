@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant import cli
-from tests.assistant.live import voices
+from bench import voices
 
 
 def write_wav(path: Path, audio: np.ndarray) -> Path:

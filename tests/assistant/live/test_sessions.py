@@ -18,7 +18,7 @@ from assistant.events import (
     WakeDetected,
 )
 from assistant.home.simulated import SimulatedBackend
-from tests.assistant.live import voices
+from bench import voices
 from tests.assistant.live.conftest import FailingEngine, PipelineFactory
 from tests.conftest import Recorder
 

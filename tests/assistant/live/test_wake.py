@@ -18,7 +18,7 @@ from assistant.audio.wake import (
     wake_word_spec,
 )
 from assistant.config import WakeConfig
-from tests.assistant.live import voices
+from bench import voices
 
 
 def run(debouncer: WakeDebouncer, probabilities: list[float], chunk_s: float = 0.03) -> list[float]:

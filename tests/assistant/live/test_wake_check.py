@@ -11,7 +11,7 @@ from assistant.events import ActionsExecuted, PipelineState, WakeDetected, WakeR
 from assistant.home.simulated import SimulatedBackend
 from assistant.speech.faster_whisper import FasterWhisperEngine
 from assistant.speech.wake_check import WakeVerifier, wake_verifier
-from tests.assistant.live import voices
+from bench import voices
 from tests.assistant.live.conftest import PipelineFactory
 from tests.conftest import Recorder
 

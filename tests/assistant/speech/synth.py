@@ -1,7 +1,7 @@
-"""Test speech: espeak-ng voices (replayed from the committed library), padding and noise.
+"""Test speech: the command sets the speech tests speak, and espeak-ng clips of them.
 
-The clips come from ``tests/speech_clips.py`` so that they sound the same on every OS image;
-noise is mixed in here with a fixed seed.
+The clips are replayed from the committed recordings (tests/speech_clips.py, swapped in by
+tests/conftest.py) so that they sound the same on every OS image.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from bench.voices import add_noise, pad, speak, trim_silence, write_espeak_wav
 
-from assistant.audio.file import read_audio
-from tests.speech_clips import write_wav
+# shared with the benchmarks (bench/voices.py)
+__all__ = ["add_noise", "pad", "speak", "trim_silence"]
 
 VOICES = ("en-us", "en-gb+f3")
 
@@ -77,41 +77,7 @@ TEMPLATES = (
 
 def speak_to_file(text: str, voice: str, path: Path, speed: int = 160) -> Path:
     """espeak-ng's own output (22.05 kHz mono 16-bit WAV), as recorded in the clip library."""
-    return write_wav(text, path, voice, speed)
-
-
-def speak(text: str, voice: str, directory: Path, speed: int = 160) -> np.ndarray:
-    """16 kHz int16 speech for ``text`` (resampled by the code under test's own FileSource)."""
-    safe = "".join(ch if ch.isalnum() else "_" for ch in f"{voice}_{text}")[:80]
-    return read_audio(speak_to_file(text, voice, directory / f"{safe}.wav", speed))
-
-
-def trim_silence(audio: np.ndarray, level: int = 64) -> np.ndarray:
-    """Cut espeak's leading/trailing digital silence so the last spoken sample is known."""
-    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > level)
-    return audio[loud[0] : loud[-1] + 1] if len(loud) else audio[:0]
-
-
-def pad(audio: np.ndarray, before_s: float, after_s: float) -> np.ndarray:
-    return np.concatenate(
-        [
-            np.zeros(int(before_s * 16000), np.int16),
-            audio,
-            np.zeros(int(after_s * 16000), np.int16),
-        ]
-    )
-
-
-def add_noise(audio: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
-    """White-ish noise (pink tilt) at ``snr_db`` relative to the speech's power."""
-    rng = np.random.default_rng(seed)
-    speech = audio.astype(np.float64)
-    active = speech[np.abs(speech) > 64]
-    power = float(np.mean(active**2)) if len(active) else 1.0
-    white = rng.standard_normal(len(speech) + 1)
-    noise = np.diff(white) * 0.5 + white[1:]  # a little colour, less harsh than pure white
-    noise *= np.sqrt(power / 10 ** (snr_db / 10) / np.mean(noise**2))
-    return np.clip(speech + noise, -32768, 32767).astype(np.int16)
+    return write_espeak_wav(text, path, voice, speed)
 
 
 def normalize(text: str) -> str:
