@@ -30,8 +30,13 @@ from models.store import ModelStore
 from tests.assistant.speech.floors import assert_rate, noise_label
 from tests.assistant.speech.synth import VOICES, add_noise, pad, speak, trim_silence
 
-MIN_SUCCESS = 0.9
-GRAMMAR_FLOOR = 0.5  # measured 59 %: home_hint covers 28 of the 41 command shapes
+# Floors (tests/assistant/speech/floors.py says how they are set). Measured on the committed clips
+# on Debian 12 and Debian 13, with int8 on AVX-512 VNNI and on AVX2 only (2026-12-06):
+#   faster-whisper, en-us 92.7 % everywhere; en-gb+f3 87.8 % (VNNI) / 90.2 % (AVX2); a third
+#   CPU kind gave 88 % / 85 % (issue 14), so the floor keeps five points under the lowest.
+#   20 dB 78.0 %, 10 dB 63.4 %; onnx-whisper 90.2 %, openai-whisper 90.2 %; grammar 58.5 %.
+MIN_SUCCESS = 0.8
+GRAMMAR_FLOOR = 0.5  # home_hint covers 28 of the 41 command shapes
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +88,8 @@ def test_spoken_commands_act_on_the_demo_home(
     assert_rate(f"faster-whisper [{voice}]", rate, MIN_SUCCESS, misses)
 
 
-# Floors sit about ten points under what each engine measured here (bench/asr.py and
-# bench/compression.py have the full numbers): a regression fails, noise in one run does not.
+# About ten points under the measurements above (bench/asr.py and bench/compression.py have the
+# full numbers): a regression fails, a different CPU's rounding does not.
 @pytest.mark.parametrize(("snr_db", "floor"), [(20.0, 0.7), (10.0, 0.5)])
 def test_spoken_commands_in_noise(
     snr_db: float,

@@ -23,9 +23,10 @@ def accuracy(engine, clips, hint, snr_db: float | None) -> tuple[float, list[str
     return hits / len(clips), misses
 
 
-# Measured on this set (2 espeak-ng voices x 38 commands): 96 % clean, ~85 % at 20 dB, ~71 % at
-# 10 dB. The bars sit a little below so that a regression (a lost prompt, a broken window) fails.
-@pytest.mark.parametrize(("snr_db", "bar"), [(None, 0.9), (20.0, 0.75), (10.0, 0.6)])
+# Measured on the committed clips (2 voices x 38 commands), Debian 12 and 13: 92.1 % clean with
+# int8 on AVX-512 VNNI, 96.1 % on AVX2 only; 85.5 % at 20 dB and 71.1 % at 10 dB on both. The bars
+# sit under the lowest so that a regression (a lost prompt, a broken window) fails, a CPU does not.
+@pytest.mark.parametrize(("snr_db", "bar"), [(None, 0.85), (20.0, 0.75), (10.0, 0.6)])
 def test_keyword_accuracy_with_the_home_vocabulary(
     whisper: FasterWhisperEngine,
     spoken: list[tuple[Command, str, np.ndarray]],
