@@ -66,23 +66,17 @@ FallbackFactory = Callable[..., CloudFallback]
 def make_fallback(
     cloud_config: CloudConfig, egress_log: EgressLog, bus: EventBus, sleeps: list[float]
 ) -> Iterator[FallbackFactory]:
-    made: list[CloudFallback] = []
-
     def make(api_key: str | None = TEST_KEY, **changes: object) -> CloudFallback:
-        fallback = CloudFallback(
+        """Each attempt opens and closes its own client, so there is nothing to close here."""
+        return CloudFallback(
             config=replace(cloud_config, **changes),
             log=egress_log,
             api_key=api_key,
             bus=bus,
             sleep=sleeps.append,
         )
-        made.append(fallback)
-        return fallback
 
     yield make
-    for fallback in made:
-        if fallback._http_client is not None:
-            fallback._http_client.close()
 
 
 CloudConversationFactory = Callable[..., Conversation]
