@@ -178,6 +178,7 @@ class GuardedTransport(_http.BaseTransport):
         for name in [n for n in request.headers if n.lower().startswith("x-stainless")]:
             del request.headers[name]
         request.headers["accept-encoding"] = "identity"
+        request.headers["connection"] = "close"  # one connection per attempt, closed after it
         host, body = str(request.url.host), bytes(request.read())
 
         def trace(event: str, info: dict[str, Any]) -> None:
