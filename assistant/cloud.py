@@ -45,10 +45,10 @@ from assistant.cloud_http import (
     GuardedTransport,
     ReplyRefused,
     ReplyTooLarge,
-    _http,
     proxy_for,
     run_until,
 )
+from assistant.cloud_http import http_lib as _http
 from assistant.cloud_tools import ToolCall, ToolCallError, ToolSet, build_toolset
 from assistant.config import CloudConfig
 from assistant.conversation import ASK_CLOUD_PREFIX, MAX_TEXT_CHARS, FallbackAnswer

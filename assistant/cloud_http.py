@@ -33,9 +33,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 try:  # the SDK's HTTP library: httpx2 in current releases, httpx before
-    import httpx2 as _http
+    import httpx2 as http_lib
 except ImportError:  # pragma: no cover - depends on the installed SDK generation
-    import httpx as _http  # type: ignore[no-redef]
+    import httpx as http_lib  # type: ignore[no-redef]
 
 MAX_REPLY_BYTES = 1_000_000
 
@@ -144,7 +144,7 @@ def _shut(sock: socket.socket) -> None:
     sock.close()
 
 
-class _CappedStream(_http.SyncByteStream):
+class _CappedStream(http_lib.SyncByteStream):
     """The answer's bytes, counted; past ``limit`` reading stops with ReplyTooLarge."""
 
     def __init__(self, inner: Any, limit: int) -> None:
@@ -165,7 +165,7 @@ class _CappedStream(_http.SyncByteStream):
             close()
 
 
-class GuardedTransport(_http.BaseTransport):
+class GuardedTransport(http_lib.BaseTransport):
     """The default transport with the attempt's bookkeeping around it (see the module doc)."""
 
     def __init__(self, attempt: Attempt, inner: Any, max_bytes: int = MAX_REPLY_BYTES) -> None:
@@ -197,7 +197,7 @@ class GuardedTransport(_http.BaseTransport):
         if encoding not in ("", "identity"):
             response.close()
             raise ReplyRefused(f"a {encoding[:20]}-compressed answer, though none was asked for")
-        return _http.Response(
+        return http_lib.Response(
             status_code=response.status_code,
             headers=response.headers,
             stream=_CappedStream(response.stream, self.max_bytes),

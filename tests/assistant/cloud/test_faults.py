@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from assistant.cloud import FAILED_INTENT
-from assistant.cloud_http import MAX_REPLY_BYTES
+from assistant.cloud_http import MAX_REPLY_BYTES, proxy_for
 from assistant.conversation import TurnResult
 from assistant.events import ErrorEvent
-from tests.assistant.cloud.fake_openai import Mode, Script
+from tests.assistant.cloud.fake_openai import FakeOpenAI, Mode, Script
 
 UNKNOWN = "please make it cosy in here"
 DEADLINE_S = 1.5
@@ -175,3 +175,27 @@ def test_retries_and_their_pauses_stay_inside_the_deadline(server, cloud_convers
     assert "had a problem" in result.response
     assert sleeps == [0.5]  # then a 1.0 s pause would leave less than MIN_ATTEMPT_S
     assert len(server.requests) == 2
+
+
+def test_a_redirect_is_not_followed(server, cloud_conversation, egress_log):
+    """The sentence goes to the configured server or nowhere: never on to where it points."""
+    elsewhere = FakeOpenAI().start()
+    try:
+        server.push(Script.fail(307, ("location", f"{elsewhere.url}/chat/completions")))
+        result = cloud_conversation().handle(UNKNOWN)
+    finally:
+        elsewhere.stop()
+    assert result.response == "Sorry, the cloud service could not handle that request"
+    assert len(server.requests) == 1 and elsewhere.requests == []
+    assert [r.result for r in egress_log.records()] == ["error: bad-request: HTTP 307"]
+
+
+def test_the_proxy_comes_from_the_environment(monkeypatch):
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "llm.lan")
+    assert proxy_for("https://api.openai.com/v1") == "http://proxy.example:3128"
+    assert proxy_for("https://llm.lan/v1") is None
+    assert proxy_for("http://127.0.0.1:8080/v1") is None  # no HTTP_PROXY set
