@@ -199,3 +199,26 @@ def test_the_proxy_comes_from_the_environment(monkeypatch):
     assert proxy_for("https://api.openai.com/v1") == "http://proxy.example:3128"
     assert proxy_for("https://llm.lan/v1") is None
     assert proxy_for("http://127.0.0.1:8080/v1") is None  # no HTTP_PROXY set
+
+
+def test_a_name_lookup_that_hangs_costs_at_most_the_deadline(
+    cloud_conversation, backend, egress_log, monkeypatch
+):
+    """httpx's timeouts do not cover DNS; the deadline does (simulated: no real query leaves)."""
+    release = threading.Event()
+
+    def slow_lookup(host, *args, **kwargs):
+        release.wait(30)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    before = _snapshot(backend)
+    conversation = cloud_conversation(base_url="https://llm.example.invalid/v1", timeout_s=1.0)
+    try:
+        result, _ = _handle_within(lambda: conversation.handle(UNKNOWN), 1.0 + MARGIN_S)
+    finally:
+        release.set()
+    assert result.response == "Sorry, the cloud service took too long to answer"
+    assert _snapshot(backend) == before
+    [record] = egress_log.records()
+    assert record.result.startswith("error: timeout") and record.result.endswith("(not sent)")
