@@ -87,11 +87,6 @@ class Attempt:
         with self._lock:
             return self._sent
 
-    @property
-    def abandoned(self) -> bool:
-        with self._lock:
-            return self._abandoned
-
     def sending(self, host: str, body: bytes) -> None:
         """The worker is connected and about to send ``body`` to ``host``.
 
