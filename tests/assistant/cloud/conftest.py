@@ -54,8 +54,9 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def cloud_config(server: FakeOpenAI) -> CloudConfig:
+    """Tests of a deadline set their own; this one leaves room for three fast attempts."""
     return CloudConfig(
-        enabled=True, base_url=server.url, model="test-model", timeout_s=2.0, max_retries=2
+        enabled=True, base_url=server.url, model="test-model", timeout_s=10.0, max_retries=2
     )
 
 
