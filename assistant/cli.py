@@ -26,6 +26,7 @@ from assistant.events import DeviceChanged, EventType
 from assistant.home.backend import BackendError
 from assistant.home.loader import HomeFileError
 from assistant.home.model import Device, Home
+from assistant.printable import printable
 from assistant.runtime import Runtime, build_runtime
 from intents.engine import IntentLoadError
 from models import cli as models_cli
@@ -245,7 +246,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def format_result(result: TurnResult, changes: list[DeviceChanged], home: Home) -> str:
-    lines = [f"» {result.response}" if result.response else "» (no reply)"]
+    # printable: a reply may carry someone else's text (a cloud model's); no terminal escapes
+    lines = [f"» {printable(result.response)}" if result.response else "» (no reply)"]
     for change in changes:
         device = home.devices.get(change.device_id)
         name = device.name if device else change.device_id

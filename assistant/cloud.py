@@ -8,13 +8,17 @@ off not even the HTTP client is loaded. Three parts, each small:
   when the user allows "share device states". It builds the request body, so what the gate
   allows is exactly what is sent.
 * ``CloudFallback.answer`` sends that body with the official ``openai`` SDK (any compatible
-  server: OpenAI, Ollama, llama.cpp, vLLM), with bounded retries and backoff, writes one egress
-  log row per attempt with the exact bytes sent, and turns the reply into a ``FallbackAnswer``.
+  server: OpenAI, Ollama, llama.cpp, vLLM), with bounded retries and backoff, all within one
+  deadline per sentence (``cloud.timeout_s``) that ``cloud_http`` enforces, and a cap on the
+  answer's size. It writes one egress log row per attempt with the exact bytes sent, before
+  they leave, completes it with the outcome, and turns the reply into a ``FallbackAnswer``
+  whose text is ``printable`` (no terminal escapes or control characters from the model).
 * Tool calls are checked by ``cloud_tools`` against the Home before anything can run; the
   conversation then asks for confirmation of sensitive actions as it does for local commands.
 
-Every failure (no network, DNS, timeout, 401/429/5xx, malformed JSON, bad tool call, a stream
-cut off) ends in a short spoken reply and leaves the home untouched.
+Every failure (no network, DNS, timeout, a server that trickles or never answers, 401/429/5xx,
+malformed JSON, bad tool call, a stream cut off, an answer too large) ends in a short spoken reply
+within the deadline and leaves the home untouched.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import sqlite3
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -32,18 +38,25 @@ from urllib.parse import urlsplit
 
 import openai
 
+from assistant.cloud_http import (
+    MAX_REPLY_BYTES,
+    Attempt,
+    DeadlinePassed,
+    GuardedTransport,
+    ReplyRefused,
+    ReplyTooLarge,
+    proxy_for,
+    run_until,
+)
+from assistant.cloud_http import http_lib as _http
 from assistant.cloud_tools import ToolCall, ToolCallError, ToolSet, build_toolset
 from assistant.config import CloudConfig
 from assistant.conversation import ASK_CLOUD_PREFIX, MAX_TEXT_CHARS, FallbackAnswer
-from assistant.egress import EgressLog
+from assistant.egress import EgressLog, EgressRecord
 from assistant.events import CloudRequest, ErrorEvent, EventBus, Stage, StageEnd, StageStart
 from assistant.home.commands import Action, ActionKind
 from assistant.home.model import Home
-
-try:  # the SDK's HTTP library: httpx2 in current releases, httpx before
-    import httpx2 as _http
-except ImportError:  # pragma: no cover - depends on the installed SDK generation
-    import httpx as _http  # type: ignore[no-redef]
+from assistant.printable import printable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +65,11 @@ FAILED_INTENT = "HearthCloudError"
 MAX_REPLY_CHARS = 300
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 4.0
+#: A retry is only started with at least this much of the deadline left after its pause.
+MIN_ATTEMPT_S = 0.5
+#: The SDK's own per-operation timeouts are set this much past the deadline: they only make a
+#: worker that was already given up end by itself; the deadline is what the user waits for.
+SDK_TIMEOUT_MARGIN_S = 1.0
 
 
 SYSTEM_PROMPT = (
@@ -76,7 +94,9 @@ class Failure(StrEnum):
     BAD_REQUEST = "bad-request"
     MALFORMED = "malformed"
     CUT_OFF = "cut-off"
+    TOO_LARGE = "too-large"
     REJECTED = "rejected"
+    LOG = "log"
 
 
 _MESSAGES: dict[Failure, str] = {
@@ -89,7 +109,9 @@ _MESSAGES: dict[Failure, str] = {
     Failure.BAD_REQUEST: "Sorry, the cloud service could not handle that request",
     Failure.MALFORMED: "Sorry, the cloud service sent an answer I couldn't read",
     Failure.CUT_OFF: "Sorry, the cloud service's answer was cut off",
+    Failure.TOO_LARGE: "Sorry, the cloud service's answer was far too long",
     Failure.REJECTED: "Sorry, the cloud service suggested something I can't do",
+    Failure.LOG: "Sorry, I couldn't write the cloud log, so nothing was sent",
 }
 _RETRYABLE = frozenset(
     {Failure.CONNECT, Failure.TIMEOUT, Failure.RATE_LIMIT, Failure.SERVER, Failure.CUT_OFF}
@@ -189,15 +211,6 @@ def needs_key(host: str) -> bool:
 
 
 @dataclass
-class _Capture:
-    """What the HTTP client's request hook saw of the last attempt (host and exact body)."""
-
-    host: str = ""
-    body: bytes = b""
-    seen: bool = False
-
-
-@dataclass
 class CloudFallback:
     """The conversation's fallback; one instance per runtime, used from one thread at a time."""
 
@@ -207,11 +220,10 @@ class CloudFallback:
     bus: EventBus | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    max_reply_bytes: int = MAX_REPLY_BYTES
     gate: PrivacyGate = field(init=False)
-    _capture: _Capture = field(default_factory=_Capture, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _client: openai.OpenAI | None = field(default=None, init=False)
-    _http_client: Any = field(default=None, init=False)
+    _ssl: ssl.SSLContext | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.gate = PrivacyGate(self.config)
@@ -231,13 +243,9 @@ class CloudFallback:
                 self._publish(StageEnd(Stage.CLOUD, (time.perf_counter() - started) * 1000))
 
     def close(self) -> None:
-        if self._http_client is not None:
-            self._http_client.close()
-            self._http_client = None
-            self._client = None
         self.log.close()
 
-    # -- one request, with retries -----------------------------------------------------------
+    # -- one sentence: attempts and retries, all within one deadline --------------------------
 
     def _answer(self, sentence: str, home: Home) -> FallbackAnswer:
         host = host_of(self.config.base_url)
@@ -245,98 +253,147 @@ class CloudFallback:
             return self._failed(CloudError(Failure.NO_KEY, f"no API key stored for {host}"))
         tools = build_toolset(home, self.config.share_device_states)
         body = self.gate.body(sentence, tools)
-        deadline = self.clock() + 2 * self.config.timeout_s + BACKOFF_CAP_S
+        deadline = self.clock() + self.config.timeout_s
         attempt = 0
         while True:
+            tracker = Attempt(lambda to, payload: self.log.begin(to, sentence, payload))
             try:
-                reply = self._attempt(body)
+                reply = self._attempt(body, tracker, deadline - self.clock())
                 actions = tools.validate(reply.calls, home) if reply.calls else ()
             except ToolCallError as err:
-                self._record(sentence, body, f"rejected: {err}")
+                self._settle(tracker, sentence, body, f"rejected: {err}")
                 return self._failed(CloudError(Failure.REJECTED, str(err)), spoken=f": {err}")
             except CloudError as err:
-                self._record(sentence, body, f"error: {err}")
+                self._settle(tracker, sentence, body, f"error: {err}")
                 delay = _backoff(attempt, err.retry_after_s)
                 retry = err.failure in _RETRYABLE and attempt < self.config.max_retries
-                if not retry or self.clock() + delay > deadline:
+                if not retry or self.clock() + delay + MIN_ATTEMPT_S > deadline:
                     return self._failed(err)
                 _LOGGER.info("cloud attempt %d failed (%s); retrying", attempt + 1, err.failure)
                 self.sleep(delay)
                 attempt += 1
                 continue
             outcome = f"ok: {len(actions)} action(s)" if actions else "ok: answer"
-            self._record(sentence, body, outcome)
+            self._settle(tracker, sentence, body, outcome)
             if actions:
                 return FallbackAnswer(_describe(actions, home), actions, INTENT)
             return FallbackAnswer(_spoken(reply.text), (), INTENT)
 
     def _failed(self, err: CloudError, spoken: str = "") -> FallbackAnswer:
-        _LOGGER.warning("cloud help failed: %s", err)
+        _LOGGER.warning("cloud help failed: %s", printable(str(err)))
         message = _MESSAGES[err.failure]
         self._publish(ErrorEvent(Stage.CLOUD, err.failure.value, message))
-        return FallbackAnswer(message + spoken, (), FAILED_INTENT)
+        return FallbackAnswer(message + printable(spoken), (), FAILED_INTENT)
 
-    def _record(self, sentence: str, body: dict[str, Any], result: str) -> None:
-        capture = self._capture
-        payload = capture.body if capture.seen else _encode(body)
-        host = capture.host or host_of(self.config.base_url)
-        if not capture.seen:
-            result += " (not sent)"
-        self.log.record(host, sentence, payload, result)
-        self._publish(CloudRequest(host=host, bytes_sent=len(payload), result=result))
-
-    def _attempt(self, body: dict[str, Any]) -> ModelReply:
-        self._capture = _Capture()
-        client = self._openai()
+    def _settle(self, tracker: Attempt, sentence: str, body: dict[str, Any], result: str) -> None:
+        """Complete the attempt's egress row with its outcome (or record one that never left)."""
+        result = printable(result)
+        sent = tracker.sent
         try:
-            if body["stream"]:
-                return _read_stream(client.chat.completions.create(**body))
-            return _read_whole(client.chat.completions.create(**body))
+            if sent is not None and isinstance(sent.token, EgressRecord):
+                record = self.log.finish(sent.token, result)
+            else:
+                result += " (not sent)"
+                record = self.log.record(
+                    host_of(self.config.base_url), sentence, _encode(body), result
+                )
+        except sqlite3.Error as err:  # the outcome is lost, the request itself was logged
+            _LOGGER.warning("could not complete the cloud log: %s", err)
+            return
+        self._publish(CloudRequest(host=record.host, bytes_sent=record.bytes, result=result))
+
+    def _attempt(self, body: dict[str, Any], tracker: Attempt, remaining_s: float) -> ModelReply:
+        """One request, run so that it can be abandoned at the deadline (``cloud_http``)."""
+        if remaining_s <= 0:
+            raise CloudError(Failure.TIMEOUT, "the deadline passed before the request was sent")
+
+        def work() -> ModelReply:
+            client = self._openai(tracker, remaining_s + SDK_TIMEOUT_MARGIN_S)
+            try:
+                if body["stream"]:
+                    return _read_stream(client.chat.completions.create(**body))
+                return _read_whole(client.chat.completions.create(**body))
+            finally:
+                client.close()
+                tracker.release()
+
+        try:
+            return run_until(work, tracker, remaining_s)
+        except DeadlinePassed as err:
+            limit = f"{self.config.timeout_s:g} s"
+            raise CloudError(Failure.TIMEOUT, f"no complete answer within {limit}") from err
         except CloudError:
             raise
-        except openai.APITimeoutError as err:
-            raise CloudError(Failure.TIMEOUT, "no answer in time") from err
-        except openai.APIConnectionError as err:
-            raise CloudError(Failure.CONNECT, _cause(err)) from err
-        except (openai.AuthenticationError, openai.PermissionDeniedError) as err:
-            raise CloudError(Failure.AUTH, f"HTTP {err.status_code}") from err
-        except openai.RateLimitError as err:
-            retry_after = _retry_after(err.response.headers.get("retry-after"))
-            raise CloudError(Failure.RATE_LIMIT, "HTTP 429", retry_after) from err
-        except openai.APIStatusError as err:
-            failure = Failure.SERVER if err.status_code >= 500 else Failure.BAD_REQUEST
-            raise CloudError(failure, f"HTTP {err.status_code}") from err
-        except _http.TimeoutException as err:
-            raise CloudError(Failure.TIMEOUT, "the answer stopped arriving") from err
-        except _http.TransportError as err:
-            raise CloudError(Failure.CUT_OFF, type(err).__name__) from err
-        except (openai.OpenAIError, ValueError, TypeError, AttributeError, KeyError) as err:
-            raise CloudError(Failure.MALFORMED, type(err).__name__) from err
+        except BaseException as err:
+            raise _classify(err) from err
 
-    def _openai(self) -> openai.OpenAI:
-        """The SDK client, made once; its own retries are off (ours are bounded and logged)."""
-        if self._client is None:
-            self._http_client = openai.DefaultHttpxClient(
-                event_hooks={"request": [self._on_request]}
-            )
-            self._client = openai.OpenAI(
-                api_key=self.api_key or "no-key",
-                base_url=self.config.base_url,
-                timeout=self.config.timeout_s,
-                max_retries=0,
-                http_client=self._http_client,
-            )
-        return self._client
+    def _openai(self, tracker: Attempt, timeout_s: float) -> openai.OpenAI:
+        """A client for one attempt: its own connection, through the guarded transport.
 
-    def _on_request(self, request: Any) -> None:
-        """Runs just before bytes leave: drop the SDK's platform headers, keep the exact body."""
-        for name in [n for n in request.headers if n.lower().startswith("x-stainless")]:
-            del request.headers[name]
-        self._capture = _Capture(host=str(request.url.host), body=bytes(request.content), seen=True)
+        The SDK's retries are off (ours are bounded, logged and inside the deadline); redirects
+        are not followed (the sentence goes to the configured server or nowhere); proxies come
+        from the environment as ``proxy_for`` reads them.
+        """
+        if self._ssl is None:
+            self._ssl = _http.create_ssl_context()
+        inner = _http.HTTPTransport(verify=self._ssl, proxy=proxy_for(self.config.base_url))
+        http_client = openai.DefaultHttpxClient(
+            transport=GuardedTransport(tracker, inner, self.max_reply_bytes),
+            trust_env=False,
+            follow_redirects=False,
+            timeout=timeout_s,
+        )
+        return openai.OpenAI(
+            api_key=self.api_key or "no-key",
+            base_url=self.config.base_url,
+            timeout=timeout_s,
+            max_retries=0,
+            http_client=http_client,
+        )
 
     def _publish(self, event: Any) -> None:
         if self.bus is not None:
             self.bus.publish(event)
+
+
+def _classify(err: BaseException) -> CloudError:
+    """The failure an exception from the SDK, the HTTP client or our transport stands for."""
+    for cause in _chain(err):
+        if isinstance(cause, ReplyTooLarge):
+            return CloudError(Failure.TOO_LARGE, str(cause))
+        if isinstance(cause, ReplyRefused):
+            return CloudError(Failure.MALFORMED, str(cause))
+        if isinstance(cause, sqlite3.Error):
+            return CloudError(Failure.LOG, f"the egress log: {cause}")
+    match err:
+        case openai.APITimeoutError() | _http.TimeoutException():
+            return CloudError(Failure.TIMEOUT, "no answer in time")
+        case openai.APIConnectionError():
+            return CloudError(Failure.CONNECT, _cause(err))
+        case openai.AuthenticationError() | openai.PermissionDeniedError():
+            return CloudError(Failure.AUTH, f"HTTP {err.status_code}")
+        case openai.RateLimitError():
+            retry_after = _retry_after(err.response.headers.get("retry-after"))
+            return CloudError(Failure.RATE_LIMIT, "HTTP 429", retry_after)
+        case openai.APIStatusError():
+            failure = Failure.SERVER if err.status_code >= 500 else Failure.BAD_REQUEST
+            return CloudError(failure, f"HTTP {err.status_code}")
+        case _http.TransportError():
+            return CloudError(Failure.CUT_OFF, type(err).__name__)
+        case openai.OpenAIError() | ValueError() | TypeError() | AttributeError() | KeyError():
+            return CloudError(Failure.MALFORMED, type(err).__name__)
+    if isinstance(err, Exception):
+        return CloudError(Failure.MALFORMED, type(err).__name__)
+    raise err  # KeyboardInterrupt, SystemExit: not ours to turn into a reply
+
+
+def _chain(err: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
 
 
 def _encode(body: dict[str, Any]) -> bytes:
@@ -424,8 +481,8 @@ def _read_stream(chunks: Iterable[Any]) -> ModelReply:
 
 
 def _spoken(text: str) -> str:
-    """The model's prose, made fit to speak: one paragraph, bounded length."""
-    flat = " ".join(text.split())
+    """The model's prose, made fit to speak and print: one paragraph, no controls, bounded."""
+    flat = " ".join(printable(text).split())
     if not flat:
         return "The cloud service had no answer to that"
     if len(flat) > MAX_REPLY_CHARS:

@@ -22,6 +22,7 @@ from typing import Any
 from assistant.home.commands import Action, ActionKind, CommandError
 from assistant.home.effects import DEFAULT_TEMPERATURE_RANGE, check, supported_actions
 from assistant.home.model import Device, Home
+from assistant.printable import printable
 
 MAX_TOOL_CALLS = 16
 
@@ -148,6 +149,7 @@ class ToolSet:
 def _shown(value: object) -> str:
     """A model-supplied value, quoted and cut short, for a reply or log line."""
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    text = printable(text)  # the model's text: no terminal escapes in a reply or log line
     return text if len(text) <= 40 else text[:37] + "…"
 
 

@@ -131,6 +131,10 @@ class TtsConfig:
     barge_in: bool = True  # the wake word or "stop" interrupts a reply; off: mic ignored meanwhile
 
 
+#: A sentence's cloud deadline beyond this is a mistake (the voice pipeline has long moved on).
+MAX_CLOUD_TIMEOUT_S = 300.0
+
+
 @dataclass(frozen=True)
 class CloudConfig:
     """Optional LLM fallback; off unless the user turns it on (see assistant/cloud.py)."""
@@ -138,6 +142,8 @@ class CloudConfig:
     enabled: bool = False
     base_url: str = "https://api.openai.com/v1"
     model: str = "gpt-4o-mini"
+    # The most one sentence may wait for the cloud: connecting, reading, retries and their
+    # pauses all count, and the request is given up (its connection closed) when it runs out.
     timeout_s: float = 10.0
     max_tokens: int = 256
     share_device_states: bool = False
@@ -146,7 +152,11 @@ class CloudConfig:
     stream: bool = True
 
     def validate(self) -> None:
-        _positive("cloud.timeout_s", self.timeout_s)
+        if not 0 < self.timeout_s <= MAX_CLOUD_TIMEOUT_S:  # also refuses NaN
+            raise ConfigError(
+                f"cloud.timeout_s must be more than 0 and at most {MAX_CLOUD_TIMEOUT_S:g} "
+                f"seconds, not {self.timeout_s}"
+            )
         _positive("cloud.max_tokens", self.max_tokens)
         if not 0 <= self.max_retries <= 5:
             raise ConfigError(f"cloud.max_retries must be from 0 to 5, not {self.max_retries}")

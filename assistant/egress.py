@@ -2,8 +2,11 @@
 
 Hearth's promise is that the user can always see what left. The cloud client writes a row per
 HTTP attempt (retries included) with the exact bytes of the request body, so what the log shows
-is what went on the wire, not a summary of it. The log lives in SQLite under the data dir, next
-to the home state; ``hearth privacy`` and the GUI's privacy view read it and can clear it.
+is what went on the wire, not a summary of it. The row is written *before* the request leaves
+(``begin``, result "in flight / no answer") and completed when it ends (``finish``), so a Hearth
+killed mid-request still shows what it sent. The log lives in SQLite under the data dir, next
+to the home state; ``hearth privacy`` and the GUI's privacy view read it and can clear it. A
+damaged log file is moved aside and replaced (``db_recovery``), and clearing removes those copies.
 
 This module must stay free of network code: the privacy view imports it even when cloud help is
 off, and that must not pull in the HTTP client.
@@ -17,9 +20,19 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from assistant import db_recovery
 
 EGRESS_FILE = "egress.sqlite3"
+
+#: The result of a request that has left and not (yet) been answered: if Hearth was stopped
+#: while waiting, this is what stays in the log.
+IN_FLIGHT = "in flight / no answer"
+
+_WHAT = "cloud log"
+
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS egress (
@@ -55,35 +68,84 @@ class EgressRecord:
         return asdict(self)
 
     @property
+    def in_flight(self) -> bool:
+        """Sent, and no answer was recorded (still waiting, or Hearth stopped meanwhile)."""
+        return self.result == IN_FLIGHT
+
+    @property
     def when(self) -> str:
         """Local time in ISO form, to the second (what people read in the table)."""
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.time))
 
 
 class EgressLog:
-    """Thread-safe append/read/clear over the egress table (one connection, one lock)."""
+    """Thread-safe append/read/clear over the egress table (one connection, one lock).
 
-    def __init__(self, path: str | Path, clock: Callable[[], float] = time.time) -> None:
+    A file found damaged, when opened or by any statement later, is moved aside with a one-line
+    ``notify`` and replaced by a new one, and the statement runs again there: a damaged log
+    never fails a command, and what is being recorded is not lost.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        clock: Callable[[], float] = time.time,
+        notify: Callable[[str], None] = db_recovery.say,
+    ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
+        self._notify = notify
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA secure_delete=ON")  # cleared rows are overwritten, not just freed
-        self._db.execute(_SCHEMA)
+        self._db = db_recovery.open_or_replace(self.path, _connect, _WHAT, notify)
+
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            try:
+                return work(self._db)
+            except sqlite3.DatabaseError as err:
+                if not db_recovery.is_damage(err):
+                    raise
+                self._db.close()
+                self._db = db_recovery.replace(self.path, _connect, _WHAT, self._notify)
+                return work(self._db)
 
     def record(self, host: str, text: str, payload: bytes, result: str) -> EgressRecord:
         """Append one request; the payload is stored as text exactly as it was sent."""
         body = payload.decode("utf-8", errors="replace")
         now = self._clock()
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO egress (time, host, text, payload, bytes, result)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (now, host, text, body, len(payload), result),
+        row = self._run(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO egress (time, host, text, payload, bytes, result)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (now, host, text, body, len(payload), result),
+                ).lastrowid
             )
-        return EgressRecord(now, host, text, body, len(payload), result, int(cursor.lastrowid or 0))
+        )
+        return EgressRecord(now, host, text, body, len(payload), result, int(row or 0))
+
+    def begin(self, host: str, text: str, payload: bytes) -> EgressRecord:
+        """Record a request about to leave, as in flight; ``finish`` it when it ends."""
+        return self.record(host, text, payload, IN_FLIGHT)
+
+    def finish(self, record: EgressRecord, result: str) -> EgressRecord:
+        """Complete a ``begin`` row with the outcome.
+
+        If the row is gone (the file was found damaged and replaced in between), the request is
+        recorded again whole, so the log never loses it.
+        """
+        updated = self._run(
+            lambda db: (
+                db.execute(
+                    "UPDATE egress SET result = ? WHERE id = ? AND time = ? AND result = ?",
+                    (result, record.id, record.time, IN_FLIGHT),
+                ).rowcount
+            )
+        )
+        if updated:
+            return EgressRecord(**{**record.to_dict(), "result": result})
+        return self.record(record.host, record.text, record.payload.encode("utf-8"), result)
 
     def records(self, limit: int | None = None) -> list[EgressRecord]:
         """Newest first."""
@@ -92,25 +154,54 @@ class EgressLog:
         if limit is not None:
             query += " LIMIT ?"
             params = (limit,)
-        with self._lock:
-            rows = self._db.execute(query, params).fetchall()
+        rows = self._run(lambda db: db.execute(query, params).fetchall())
         return [EgressRecord(*row) for row in rows]
 
     def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM egress").fetchone()[0])
+        return int(self._run(lambda db: db.execute("SELECT COUNT(*) FROM egress").fetchone()[0]))
+
+    def damaged_copies(self) -> list[Path]:
+        """Damaged log files moved aside earlier (they may still hold sentences that were sent)."""
+        return sorted(
+            p
+            for p in self.path.parent.glob(f"{self.path.name}{db_recovery.DAMAGED_SUFFIX}*")
+            if not p.name.endswith(("-wal", "-shm"))
+        )
 
     def clear(self) -> int:
-        """Delete every row and compact the file, so cleared text is not left on disk."""
-        with self._lock:
-            removed = self._db.execute("DELETE FROM egress").rowcount
-            self._db.execute("VACUUM")
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return int(removed)
+        """Delete every row and compact the file, so cleared text is not left on disk.
+
+        Damaged copies moved aside earlier are deleted too: the user asked to forget what was
+        sent, wherever it is still written.
+        """
+
+        def wipe(db: sqlite3.Connection) -> int:
+            removed = db.execute("DELETE FROM egress").rowcount
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return int(removed)
+
+        removed = self._run(wipe)
+        db_recovery.remove_damaged_copies(self.path)
+        return removed
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the log and check every page; DatabaseError if damaged."""
+    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA secure_delete=ON")  # cleared rows are overwritten, not just freed
+        db.execute(_SCHEMA)
+        db_recovery.check(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def open_log(data_dir: Path) -> EgressLog:

@@ -18,6 +18,7 @@ from assistant import config as config_module
 from assistant.api_key import ApiKeyStore, KeyLocation, default_store, mask
 from assistant.config import Config
 from assistant.egress import EgressLog, EgressRecord, open_log
+from assistant.printable import printable
 
 _TEXT_WIDTH = 60
 
@@ -51,8 +52,14 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | 
     log = open_log(config_module.data_dir())
     try:
         if args.clear:
+            copies = len(log.damaged_copies())
             removed = log.clear()
-            print(f"Cleared the egress log ({removed} request{'s' * (removed != 1)}).", file=out)
+            also = f" and deleted {copies} damaged cop{'ies' if copies != 1 else 'y'} of it"
+            print(
+                f"Cleared the egress log ({removed} request{'s' * (removed != 1)})"
+                f"{also if copies else ''}.",
+                file=out,
+            )
             return 0
         if args.json:
             print(json.dumps(_report(config, keys, log), ensure_ascii=False), file=out)
@@ -130,7 +137,10 @@ def _table(config: Config, keys: ApiKeyStore, log: EgressLog) -> str:
 def describe(records: list[EgressRecord]) -> str:
     """The log as an aligned table, newest first (the sentence cut to fit a terminal)."""
     header = ("When", "Host", "Bytes", "Result", "Text sent")
-    rows = [(r.when, r.host, str(r.bytes), r.result, _cut(r.text, _TEXT_WIDTH)) for r in records]
+    rows = [
+        (r.when, printable(r.host), str(r.bytes), printable(r.result), _cut(r.text, _TEXT_WIDTH))
+        for r in records
+    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     lines = []
     for row in [header, *rows]:
@@ -140,4 +150,5 @@ def describe(records: list[EgressRecord]) -> str:
 
 
 def _cut(text: str, width: int) -> str:
+    text = printable(text)  # a sentence from a file or a terminal may carry escapes
     return text if len(text) <= width else text[: width - 1] + "…"

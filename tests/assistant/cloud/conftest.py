@@ -54,8 +54,9 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def cloud_config(server: FakeOpenAI) -> CloudConfig:
+    """Tests of a deadline set their own; this one leaves room for three fast attempts."""
     return CloudConfig(
-        enabled=True, base_url=server.url, model="test-model", timeout_s=2.0, max_retries=2
+        enabled=True, base_url=server.url, model="test-model", timeout_s=10.0, max_retries=2
     )
 
 
@@ -66,23 +67,17 @@ FallbackFactory = Callable[..., CloudFallback]
 def make_fallback(
     cloud_config: CloudConfig, egress_log: EgressLog, bus: EventBus, sleeps: list[float]
 ) -> Iterator[FallbackFactory]:
-    made: list[CloudFallback] = []
-
     def make(api_key: str | None = TEST_KEY, **changes: object) -> CloudFallback:
-        fallback = CloudFallback(
+        """Each attempt opens and closes its own client, so there is nothing to close here."""
+        return CloudFallback(
             config=replace(cloud_config, **changes),
             log=egress_log,
             api_key=api_key,
             bus=bus,
             sleep=sleeps.append,
         )
-        made.append(fallback)
-        return fallback
 
     yield make
-    for fallback in made:
-        if fallback._http_client is not None:
-            fallback._http_client.close()
 
 
 CloudConversationFactory = Callable[..., Conversation]

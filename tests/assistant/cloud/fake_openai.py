@@ -4,12 +4,17 @@ Tests push ``Script``s; each request takes the next one (or answers "Hello" when
 It speaks what the SDK expects: a whole JSON completion, or server-sent events over chunked
 transfer encoding when the request asks for ``stream``, with text and tool-call deltas. It can
 fail in every way cloud help must survive: an HTTP error status, a malformed body, a slow
-answer, a dropped connection, a stream cut off mid-way or one that never says it finished.
+answer, a dropped connection, a stream cut off mid-way or one that never says it finished, a
+server that never answers, one that trickles keep-alive bytes forever, and one whose answer is
+far too big.
 """
 
 from __future__ import annotations
 
 import json
+import select
+import socket
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +31,10 @@ class Mode(StrEnum):
     DROP = "drop"  # closes the connection without answering
     CUT = "cut"  # stream: some chunks, then the connection closes mid-body
     NO_FINISH = "no-finish"  # stream: a complete body that never gives a finish reason
+    SILENT = "silent"  # reads the request and never answers (until the server stops)
+    TRICKLE = "trickle"  # 200 and headers, then a keep-alive byte every ``delay_s``, forever
+    TRICKLE_HEAD = "trickle-head"  # the status line and headers themselves, a byte at a time
+    HUGE = "huge"  # a well-formed answer of ``size`` bytes, written as fast as the client reads
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class Script:
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
     delay_s: float = 0.0
+    size: int = 0
 
     @staticmethod
     def say(text: str) -> Script:
@@ -69,7 +79,11 @@ class FakeOpenAI:
     requests: list[Received] = field(default_factory=list)
     scripts: list[Script] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
-    _server: ThreadingHTTPServer | None = None
+    #: Bytes of answer body the server managed to write (the rest the client refused to read).
+    sent: int = 0
+    #: Connections the server saw end while it was still writing or waiting.
+    hung_up: int = 0
+    _server: _Server | None = None
 
     @property
     def url(self) -> str:
@@ -88,7 +102,7 @@ class FakeOpenAI:
         class Handler(_Handler):
             server_fake = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True).start()
@@ -99,6 +113,13 @@ class FakeOpenAI:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (as Hearth does at a deadline) is expected, not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -141,6 +162,96 @@ class _Handler(BaseHTTPRequestHandler):
                 self._chunked([e for e in events if e != b"data: [DONE]\n\n"])
             case Mode.ANSWER:
                 self._answer(script, request, stream)
+            case Mode.SILENT:
+                while not fake.stopping.wait(0.02):
+                    if self._peer_gone():
+                        fake.hung_up += 1
+                        break
+            case Mode.TRICKLE:
+                self._trickle(script, stream)
+            case Mode.TRICKLE_HEAD:
+                self._trickle_head(script)
+            case Mode.HUGE:
+                self._huge(script, request, stream)
+
+    def _peer_gone(self) -> bool:
+        """The client closed its end (readable, and a peek finds no bytes)."""
+        ready, _, _ = select.select([self.connection], [], [], 0)
+        if not ready:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
+    def _trickle(self, script: Script, stream: bool) -> None:
+        """Keep the client waiting with bytes that each reset a per-read timeout."""
+        fake = self.server_fake
+        self.send_response(200)
+        if stream:
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("transfer-encoding", "chunked")
+        else:  # JSON allows any amount of leading whitespace
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(1 << 30))
+        self.end_headers()
+        beat = b": keep-alive\n\n" if stream else b" "
+        frame = f"{len(beat):x}\r\n".encode() + beat + b"\r\n" if stream else beat
+        try:
+            while not fake.stopping.wait(script.delay_s):
+                self.wfile.write(frame)
+                self.wfile.flush()
+        except OSError:
+            fake.hung_up += 1
+        self.close_connection = True
+
+    def _trickle_head(self, script: Script) -> None:
+        """Never finish the status line and headers: one byte every ``delay_s``."""
+        fake = self.server_fake
+        head = b"HTTP/1.1 200 OK\r\n" + b"x-padding: " + b"a" * 100_000
+        try:
+            for byte in head:
+                if fake.stopping.wait(script.delay_s):
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        except OSError:
+            fake.hung_up += 1
+        self.close_connection = True
+
+    def _huge(self, script: Script, request: dict[str, Any], stream: bool) -> None:
+        """An answer of about ``size`` bytes, made as it is written (the server holds little)."""
+        fake = self.server_fake
+        self.send_response(200)
+        if stream:
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("transfer-encoding", "chunked")
+            event = list(_events(Script.say("la"), request))[1]
+            batch = (f"{len(event):x}\r\n".encode() + event + b"\r\n") * (65536 // len(event))
+            head, tail = b"", b"0\r\n\r\n"
+            count = max(1, script.size // len(batch))
+        else:  # one message whose content is "la la la …"
+            marker = "@@FILL@@"
+            text = json.dumps(_completion(Script.say(marker), request))
+            before, after = (part.encode() for part in text.split(marker))
+            batch = b"la " * (65536 // 3)
+            count = max(1, script.size // len(batch))
+            length = len(before) + count * len(batch) + len(after)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(length))
+            head, tail = before, after
+        self.end_headers()
+        try:
+            self.wfile.write(head)
+            for _ in range(count):
+                if fake.stopping.is_set():
+                    break
+                self.wfile.write(batch)
+                fake.sent += len(batch)
+            self.wfile.write(tail)
+        except OSError:
+            fake.hung_up += 1
+        self.close_connection = True
 
     def _answer(self, script: Script, request: dict[str, Any], stream: bool) -> None:
         if stream:

@@ -137,7 +137,7 @@ def test_a_retry_that_succeeds_runs_the_action_once(
     kettle = ("turn_on", {"device": handles["switch.kettle"]})
     server.push(Script.fail(500), Script.fail(429, ("retry-after", "30")), Script.call(kettle))
 
-    result = cloud_conversation().handle(UNKNOWN)
+    result = cloud_conversation(timeout_s=10.0).handle(UNKNOWN)  # the pauses fit the deadline
 
     assert result.response == "Okay, I turned on the Kettle"
     assert backend.home().devices["switch.kettle"].state == "on"

@@ -165,6 +165,8 @@ def test_cloud_settings_are_checked_and_off_by_default():
     assert Config().cloud.enabled is False and Config().cloud.share_device_states is False
     on = Config().with_value("cloud.enabled", "true").with_value("cloud.max_retries", "1")
     assert on.cloud.enabled and on.cloud.max_retries == 1
-    for key, value in (("cloud.max_retries", "9"), ("cloud.base_url", "ftp://x")):
+    bad = [("cloud.max_retries", "9"), ("cloud.base_url", "ftp://x")]
+    bad += [("cloud.timeout_s", value) for value in ("0", "-1", "nan", "inf", "301")]
+    for key, value in bad:
         with pytest.raises(ConfigError):
             Config().with_value(key, value)
