@@ -28,8 +28,11 @@ from assistant.home.model import Device, Home
 from assistant.runtime import Runtime, build_runtime
 from intents.engine import IntentLoadError
 from models import cli as models_cli
+from models.files import MIB, FileRefused, read_regular_bytes
 
 EXIT_USAGE = 2
+MAX_BATCH_BYTES = 16 * MIB
+"""A batch file of commands; far more than anyone types, far less than memory."""
 
 
 class InputError(ValueError):
@@ -171,11 +174,10 @@ def read_batch(source: str) -> Iterator[tuple[int, str]]:
     if source == "-":
         yield from _lines(_stdin_lines(), "<stdin>")
         return
-    path = Path(source)
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{source}: cannot read: {err.strerror or err}") from None
+        raw = read_regular_bytes(Path(source), "batch file", MAX_BATCH_BYTES)
+    except FileRefused as err:
+        raise InputError(str(err)) from None
     if not raw.strip():
         raise InputError(f"{source}: the file is empty")
     if b"\x00" in raw:

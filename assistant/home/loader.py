@@ -13,12 +13,21 @@ from typing import Any
 
 import yaml
 
+from assistant.home.attributes import AttributeProblem, check_attributes
 from assistant.home.model import Area, Device, Domain, Floor, Home
+from models.files import MIB, FileRefused, read_regular_bytes
 
 DEMO_HOME = "demo_home.yaml"
+MAX_HOME_BYTES = 8 * MIB
+"""A home of thousands of devices is well under a megabyte."""
 _AREA_KEYS = {"id", "name", "aliases", "floor"}
 _FLOOR_KEYS = {"id", "name", "aliases", "areas"}
 _DEVICE_KEYS = {"id", "name", "aliases", "area", "domain", "state", "attributes"}
+MAX_DEPTH = 32
+"""Nesting deeper than this is no home; PyYAML's composer recurses and would overflow."""
+MAX_ATTRIBUTE_VALUES = 10_000
+"""Values in one device's attributes with every alias expanded: a "billion laughs" document
+is a few hundred bytes whose aliases expand to 10^9 values."""
 
 
 class HomeFileError(ValueError):
@@ -33,9 +42,9 @@ def load_home(path: str | Path | None = None) -> Home:
     """Load a home file; ``None`` loads the demo home shipped with Hearth."""
     file = Path(path) if path else demo_home_path()
     try:
-        raw = file.read_bytes()
-    except OSError as err:
-        raise HomeFileError(f"{file}: cannot read home file: {err.strerror or err}") from None
+        raw = read_regular_bytes(file, "home file", MAX_HOME_BYTES)
+    except FileRefused as err:
+        raise HomeFileError(str(err)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -45,13 +54,71 @@ def load_home(path: str | Path | None = None) -> Home:
 
 def parse_home(text: str, source: str = "<home>") -> Home:
     try:
+        _check_depth(text, source)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise HomeFileError(f"{where}: not valid YAML: {problem}") from None
+    except RecursionError:
+        raise HomeFileError(f"{source}: not valid YAML: nested too deeply") from None
     return _Builder(source).build(root)
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse deep nesting from the event stream (the parser is iterative, the composer not)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise HomeFileError(
+                    f"{source}:{line}: nested more than {MAX_DEPTH} levels deep; "
+                    "a home file is never that deep"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _expanded_size(node: yaml.Node, limit: int) -> int:
+    """How many values ``node`` holds once every alias is expanded, stopping past ``limit``.
+
+    Aliases make the node graph a DAG (or, with a recursive anchor, a cycle); sizes are
+    memoized per node so the count itself costs one walk of the graph.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(current: yaml.Node) -> int:
+        key = id(current)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _Recursive
+        if isinstance(current, yaml.ScalarNode):
+            return 1
+        active.add(key)
+        total = 1
+        children: list[yaml.Node] = (
+            [item for pair in current.value for item in pair]
+            if isinstance(current, yaml.MappingNode)
+            else list(current.value)
+        )
+        for child in children:
+            total += size(child)
+            if total > limit:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(node)
+
+
+class _Recursive(Exception):
+    """An anchor used inside itself: its expansion never ends."""
 
 
 class _Builder:
@@ -199,7 +266,7 @@ class _Builder:
         if "attributes" in fields:
             if not isinstance(fields["attributes"], yaml.MappingNode):
                 raise self.fail(fields["attributes"], f"{what}'s attributes must be a mapping")
-            attributes = yaml.SafeLoader("").construct_document(fields["attributes"])
+            attributes = self.attributes(fields["attributes"], what)
         state = self.scalar(fields["state"], f"{what}'s state") if "state" in fields else "unknown"
         return Device(
             id=device_id,
@@ -210,6 +277,34 @@ class _Builder:
             state=state,
             attributes=attributes,
         )
+
+    def attributes(self, node: yaml.MappingNode, what: str) -> dict[str, Any]:
+        """Plain data only, of bounded size; the device is refused with its line otherwise."""
+        try:
+            values = _expanded_size(node, MAX_ATTRIBUTE_VALUES)
+        except _Recursive:
+            raise self.fail(node, f"{what}'s attributes use an anchor inside itself") from None
+        if values > MAX_ATTRIBUTE_VALUES:
+            raise self.fail(
+                node,
+                f"{what}'s attributes are too large (more than {MAX_ATTRIBUTE_VALUES} values "
+                "once aliases are expanded)",
+            )
+        try:
+            attributes = yaml.SafeLoader("").construct_document(node)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            problem = getattr(err, "problem", None) or "cannot be read"
+            raise self.fail(
+                None if mark is None else node, f"{what}'s attributes: {problem.split(chr(10))[0]}"
+            ) from None
+        except (TypeError, ValueError) as err:  # e.g. an unhashable mapping key
+            raise self.fail(node, f"{what}'s attributes: {str(err)[:80]}") from None
+        try:
+            check_attributes(attributes)
+        except AttributeProblem as err:
+            raise self.fail(node, f"{what}: {err}") from None
+        return attributes
 
     def check_scene(self, device: Device, devices: dict[str, Device], node_for: yaml.Node) -> None:
         members = device.attributes.get("entities")

@@ -1,0 +1,207 @@
+"""Bounded input: special files, huge or hostile YAML/TOML, odd numbers, read-only config.
+
+Each case runs the CLI in-process and asserts what a user sees: exactly one line on stderr,
+exit status 2, no traceback, and (where a home exists) no device changed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant import cli
+from assistant import config as cfg
+from assistant.config import Config, ConfigError
+from tests.filesystems import read_only_folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_line(err: str) -> str:
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "folder"])
+def test_batch_and_home_files_refuse_special_files(
+    special: str, fifo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str({"fifo": fifo, "folder": tmp_path}.get(special, special))
+    for argv in (
+        ["parse", "--batch", path],
+        ["parse", "turn on the light", "--home", path],
+        ["devices", "--home", path],
+    ):
+        code, _, err = run(capsys, *argv)
+        assert code == 2
+        assert "not a regular file" in one_line(err)
+
+
+def test_home_file_setting_and_config_file_refuse_special_files(
+    fifo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[home]\nhome_file = "{fifo}"\n', encoding="utf-8")
+    code, _, err = run(capsys, "devices", "--config", str(config))
+    assert code == 2 and "not a regular file" in one_line(err)
+    for special in (str(fifo), "/dev/zero"):
+        code, _, err = run(capsys, "config", "--config", special, "show")
+        assert code == 2 and "not a regular file" in one_line(err)
+
+
+def test_oversized_batch_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(cli.MAX_BATCH_BYTES + 1)  # sparse: costs no disk
+    code, _, err = run(capsys, "parse", "--batch", str(big))
+    assert code == 2 and "too large" in one_line(err)
+
+
+BILLION_LAUGHS = textwrap.dedent("""
+    devices:
+      - id: light.a
+        name: A
+        domain: light
+        attributes:
+          a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+          b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+          c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+          d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+          e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+          f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+          g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+          h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+          i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+""")
+
+
+def _attrs(value: str) -> str:
+    return f"devices: [{{id: light.a, name: A, domain: light, attributes: {{{value}}}}}]\n"
+
+
+HOSTILE_HOMES = [
+    pytest.param(BILLION_LAUGHS, "too large", id="billion-laughs"),
+    pytest.param(_attrs("x: &y [*y]"), "anchor inside itself", id="recursive-alias"),
+    pytest.param(_attrs("x: 2024-01-01"), "is a date", id="date"),
+    pytest.param(_attrs("x: 2024-01-01 10:00:00"), "date and time", id="datetime"),
+    pytest.param(_attrs("x: !!binary aGVsbG8="), "binary data", id="binary"),
+    pytest.param(_attrs("x: !!set {a, b}"), "is a set", id="set"),
+    pytest.param(_attrs("x: !!python/object/apply:os.system [ls]"), "constructor", id="py-tag"),
+    pytest.param(_attrs("x: !!python/name:os.system ''"), "constructor", id="py-name"),
+    pytest.param(_attrs("brightness: .nan"), "finite", id="nan"),
+    pytest.param(_attrs("temperature: -.inf"), "finite", id="inf"),
+    pytest.param(_attrs("brightness: high"), "from 0 to 100", id="wrong-string"),
+    pytest.param(_attrs("brightness: 250"), "from 0 to 100", id="out-of-range"),
+    pytest.param(_attrs("volume: true"), "from 0 to 100", id="bool-number"),
+    pytest.param(_attrs("playlist: [1, [2]]"), "list of texts", id="playlist"),
+    pytest.param(_attrs("track: -1"), "whole number", id="negative-track"),
+    pytest.param(_attrs("x: 1.0e+400"), "finite", id="float-overflow"),
+    pytest.param(_attrs("x: 123456789012345678901234567890"), "sensible size", id="huge-int"),
+    pytest.param(_attrs("? [1, 2] : 3"), "unhashable", id="list-key"),
+    pytest.param("devices: " + "[" * 200 + "]" * 200 + "\n", "nested more than", id="deep-seq"),
+    pytest.param("a: " + "{b: " * 200 + "1" + "}" * 200 + "\n", "nested more than", id="deep-map"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), HOSTILE_HOMES)
+def test_hostile_home_files_are_one_line(
+    text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home.yaml"
+    home.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "parse", "turn on the light", "--home", str(home))
+    assert code == 2 and out == ""
+    line = one_line(err)
+    assert message in line and str(home) in line
+
+
+def test_wrong_string_attribute_no_longer_crashes_a_relative_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: brightness "high" loaded, then "+10 %" died in int("high") with a traceback."""
+    home = tmp_path / "home.yaml"
+    home.write_text(_attrs("brightness: high"), encoding="utf-8")
+    code, _, err = run(capsys, "parse", "brighten light a", "--home", str(home))
+    assert code == 2 and ":1: device 'light.a': attribute 'brightness'" in one_line(err)
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "a = " + "[" * 5000 + "]" * 5000,
+        "a = " + "{b = " * 3000 + "1" + "}" * 3000,
+    ],
+    ids=["deep-array", "deep-table"],
+)
+def test_deeply_nested_toml_is_one_line(
+    toml: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(toml, encoding="utf-8")
+    code, _, err = run(capsys, "config", "--config", str(config), "show")
+    assert code == 2 and "nested too deeply" in one_line(err)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "NaN", "1e999", "1e30", " nan "])
+def test_numbers_must_be_finite_and_in_range(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "config", "set", "conversation.confirmation_timeout_s", value)
+    assert code == 2 and "conversation.confirmation_timeout_s" in one_line(err)
+    assert not cfg.config_path().exists()
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["confirmation_timeout_s = nan", "confirmation_timeout_s = inf", "context_timeout_s = -inf"],
+)
+def test_toml_nan_and_inf_are_refused(line: str, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f"[conversation]\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="finite"):
+        cfg.load(config)
+
+
+def test_config_set_on_a_read_only_config_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "conf"
+    cfg.save(Config(), folder / "config.toml")
+    (folder / "config.toml").chmod(0o444)
+    with read_only_folder(folder):
+        code, _, err = run(
+            capsys, "config", "--config", str(folder / "config.toml"), "set", "home.this_room", "x"
+        )
+        assert code == 2 and "cannot save the config" in one_line(err)
+        assert cfg.load(folder / "config.toml").home.this_room == ""
+
+
+def test_read_only_config_file_is_respected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "config.toml"
+    cfg.save(Config(), file)
+    file.chmod(0o444)
+    if os.access(file, os.W_OK):  # root writes anything: stand in for a normal user
+        monkeypatch.setattr(cfg.os, "access", lambda path, mode: False)
+    code, _, err = run(capsys, "config", "--config", str(file), "set", "home.this_room", "kitchen")
+    assert code == 2 and "the file is read-only" in one_line(err)
+    assert stat.S_IMODE(file.stat().st_mode) == 0o444
