@@ -297,8 +297,12 @@ def cmd_ptt(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from assistant import listen
+    from assistant.history import HistoryError
 
-    return listen.run_history(args)
+    try:
+        return listen.run_history(args)
+    except HistoryError as err:
+        raise InputError(str(err)) from None
 
 
 # -- devices ------------------------------------------------------------------------------------

@@ -11,13 +11,14 @@ off, and that must not pull in the HTTP client.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from assistant.storage import open_database, remove_damaged_copies
 
 EGRESS_FILE = "egress.sqlite3"
 
@@ -65,13 +66,13 @@ class EgressLog:
 
     def __init__(self, path: str | Path, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA secure_delete=ON")  # cleared rows are overwritten, not just freed
-        self._db.execute(_SCHEMA)
+        # Owner-only; a damaged file is moved aside (and removed by ``clear``), never a crash.
+        # secure_delete: cleared rows are overwritten, not just freed.
+        opened = open_database(self.path, _SCHEMA, "egress log", secure_delete=True)
+        self._db = opened.connection
+        self.mode = opened.mode  # not NORMAL: what is recorded now does not outlive this run
 
     def record(self, host: str, text: str, payload: bytes, result: str) -> EgressRecord:
         """Append one request; the payload is stored as text exactly as it was sent."""
@@ -106,6 +107,7 @@ class EgressLog:
             removed = self._db.execute("DELETE FROM egress").rowcount
             self._db.execute("VACUUM")
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        remove_damaged_copies(self.path)  # what was sent must not survive in a moved-aside copy
         return int(removed)
 
     def close(self) -> None:

@@ -78,17 +78,10 @@ def small_filesystem(folder: Path, size_kib: int) -> Iterator[Path]:
 
 def fill(folder: Path) -> None:
     """Fill the file system under ``folder`` to the last byte."""
-    with (folder / "filler").open("wb") as handle:
+    for name, block in (("filler", 4096), ("filler-tail", 1)):
         try:
-            while True:
-                handle.write(b"\0" * 4096)
-                handle.flush()
+            with (folder / name).open("wb", buffering=0) as handle:
+                while True:
+                    handle.write(b"\0" * block)
         except OSError:
-            pass
-    with (folder / "filler-tail").open("wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0")
-                handle.flush()
-        except OSError:
-            pass
+            continue

@@ -19,6 +19,7 @@ from assistant.home import effects
 from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Device, Domain, Home
+from assistant.storage import OpenMode, notices, open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,12 +51,9 @@ class SimulatedBackend:
         self._bus = bus
         self._lock = threading.RLock()
         self.db_path = Path(db_path)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = _open_state(self.db_path)
         try:
-            self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as err:
             raise BackendError(
                 f"{self.db_path}: cannot open the home state database: {err}"
@@ -66,15 +64,14 @@ class SimulatedBackend:
         fingerprint = home_fingerprint(home)
         row = self._db.execute("SELECT value FROM meta WHERE key='layout'").fetchone()
         if row is not None and row[0] == fingerprint:
-            devices = dict(home.devices)
-            for device_id, state, attributes in self._db.execute(
-                "SELECT id, state, attributes FROM devices"
-            ):
-                if device_id in devices:
-                    devices[device_id] = devices[device_id].with_state(
-                        state, json.loads(attributes)
-                    )
-            return devices
+            devices = _stored_devices(self._db, home)
+            if devices is not None:
+                return devices
+            notices.say(
+                f"the home state in {self.db_path} was damaged; rebuilt it from the home file "
+                "(device states are back to the file's)",
+                key=f"home-rebuilt:{self.db_path}",
+            )
         with self._transaction() as db:
             db.execute("DELETE FROM devices")
             db.executemany(
@@ -178,6 +175,41 @@ class SimulatedBackend:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _open_state(path: Path) -> sqlite3.Connection:
+    """The state database; damage → a fresh one (seeded from the home file by the caller),
+    a folder Hearth cannot write → this run's changes are kept in memory. Both said once."""
+    opened = open_database(
+        path,
+        _SCHEMA,
+        "home state",
+        restarted="rebuilt it from the home file",
+        unsaved="device changes are kept for this run only",
+    )
+    if opened.mode is not OpenMode.READ_ONLY:
+        return opened.connection
+    memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    opened.connection.backup(memory)
+    opened.connection.close()
+    return memory
+
+
+def _stored_devices(db: sqlite3.Connection, home: Home) -> dict[str, Device] | None:
+    """The saved states over the home's devices, or None when the rows are not what we wrote."""
+    devices = dict(home.devices)
+    try:
+        rows = db.execute("SELECT id, state, attributes FROM devices").fetchall()
+        for device_id, state, attributes in rows:
+            if device_id not in devices:
+                continue
+            values = json.loads(attributes)
+            if not isinstance(state, str) or not isinstance(values, dict):
+                return None
+            devices[device_id] = devices[device_id].with_state(state, values)
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return None
+    return devices
 
 
 class _Transaction:

@@ -180,6 +180,12 @@ def test_toml_nan_and_inf_are_refused(line: str, tmp_path: Path) -> None:
         cfg.load(config)
 
 
+def test_history_n_beyond_sqlite_is_clamped(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "history", "-n", str(10**30))
+    assert (code, err) == (0, "")
+    assert out == "The history is empty.\n"
+
+
 def test_config_set_on_a_read_only_config_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
