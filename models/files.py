@@ -136,7 +136,7 @@ def atomic_write_text(file: Path, text: str) -> None:
 
     The file is written owner-only (0600, ``mkstemp``'s mode): what Hearth writes is the user's.
     """
-    file.parent.mkdir(parents=True, exist_ok=True)
+    file.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)  # if new: owner-only
     fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
