@@ -239,7 +239,18 @@ def _parse_text(name: str, raw: str, kind: type) -> Any:
         except ValueError:
             raise ConfigError(f"{name} must be a number, not {raw!r}") from None
         return _finite(name, value)
-    return raw
+    return _short_text(name, raw)
+
+
+_MAX_TEXT = 4096
+
+
+def _short_text(name: str, value: str) -> str:
+    """One line of text: what ``config set`` stores must load again (TOML keeps NUL as \\u0000,
+    which the loader then refuses, so refusing it here keeps a saved config loadable)."""
+    if "\x00" in value or len(value) > _MAX_TEXT:
+        raise ConfigError(f"{name} must be a line of text of at most {_MAX_TEXT} characters")
+    return value
 
 
 _MAX_NUMBER = 1e9
@@ -268,8 +279,8 @@ def _coerce(name: str, value: Any, kind: type) -> Any:
         return _finite(name, value)
     if kind is str and not isinstance(value, str):
         raise ConfigError(f"{name} must be a string, not {_shown(value)}")
-    if kind is str and ("\x00" in value or len(value) > 4096):
-        raise ConfigError(f"{name} must be a short line of text")
+    if kind is str:
+        return _short_text(name, value)
     return value
 
 
