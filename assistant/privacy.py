@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sqlite3
 import sys
 from typing import Any, TextIO
 
@@ -51,7 +52,11 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | 
     log = open_log(config_module.data_dir())
     try:
         if args.clear:
-            removed = log.clear()
+            try:
+                removed = log.clear()
+            except sqlite3.Error as err:
+                print(f"hearth: cannot clear the egress log {log.path}: {err}", file=sys.stderr)
+                return 2
             print(f"Cleared the egress log ({removed} request{'s' * (removed != 1)}).", file=out)
             return 0
         if args.json:

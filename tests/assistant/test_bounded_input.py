@@ -211,3 +211,14 @@ def test_read_only_config_file_is_respected(
     code, _, err = run(capsys, "config", "--config", str(file), "set", "home.this_room", "kitchen")
     assert code == 2 and "the file is read-only" in one_line(err)
     assert stat.S_IMODE(file.stat().st_mode) == 0o444
+
+
+def test_planted_fifos_in_the_config_and_data_folders_never_hang(tmp_path: Path) -> None:
+    """The API key file and the measurements file are read at start: a FIFO must not block."""
+    from assistant.api_key import KEY_FILE, ApiKeyStore
+    from models import measurements
+
+    os.mkfifo(tmp_path / KEY_FILE)
+    assert ApiKeyStore(tmp_path, None).get().value is None
+    os.mkfifo(measurements.path(tmp_path))
+    assert measurements.measured("silero-vad", data_dir=tmp_path) is None

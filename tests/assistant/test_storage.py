@@ -136,6 +136,7 @@ def test_read_only_data_folder(capsys: pytest.CaptureFixture[str]) -> None:
     data = cfg.data_dir()
     code, _, _ = run(capsys, "parse", "turn on the kitchen lights")
     _history_with_rows(data, 2)
+    open_log(data).close()
     with read_only_folder(data):
         code, out, err = run(capsys, "history")
         assert code == 0 and "turn 0" in out and "turn 1" in out
@@ -151,6 +152,8 @@ def test_read_only_data_folder(capsys: pytest.CaptureFixture[str]) -> None:
         )
         code, _, err = run(capsys, "history", "--clear")
         assert code == 2 and err.count("\n") == 1 and "read-only" in err
+        code, _, err = run(capsys, "privacy", "--clear")
+        assert code == 2 and "cannot clear the egress log" in err and "Traceback" not in err
 
 
 def test_parse_with_wal_and_shm_files_in_a_read_only_folder(
