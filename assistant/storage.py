@@ -154,13 +154,11 @@ def open_database(
 
 
 def _connect(path: Path, schema: str, secure_delete: bool, timeout_s: float) -> sqlite3.Connection:
-    existed = path.exists()
     db = sqlite3.connect(
         str(path), check_same_thread=False, isolation_level=None, timeout=timeout_s
     )
     try:
-        if not existed:
-            make_private_file(path)
+        make_private_file(path)  # also a file an older Hearth left readable by everyone
         db.execute("PRAGMA journal_mode=WAL")
         if secure_delete:
             db.execute("PRAGMA secure_delete=ON")

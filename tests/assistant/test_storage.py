@@ -214,6 +214,8 @@ def test_full_disk_commands_still_work_and_unlock_still_asks(
 def test_data_folder_and_files_are_private(capsys: pytest.CaptureFixture[str]) -> None:
     data = cfg.data_dir()
     data.chmod(0o755)
+    History(data / "history.sqlite3").close()
+    (data / "history.sqlite3").chmod(0o644)  # as an older Hearth left it
     run(capsys, "parse", "unlock the front door")
     history = History(data / "history.sqlite3", HistoryConfig(store_audio=True))
     history.on_event(turn("hello"))
