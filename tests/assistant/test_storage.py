@@ -252,3 +252,52 @@ def test_memory_mode_when_nothing_can_be_opened(tmp_path: Path) -> None:
     assert opened.mode is OpenMode.NORMAL  # a missing parent is simply created
     opened.connection.close()
     assert said == []
+
+
+class _FailingWrites:
+    """Stands in for a connection on a disk that fills up mid-run (works without root)."""
+
+    def __init__(self, real: sqlite3.Connection) -> None:
+        self.real = real
+
+    def execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.real.execute(sql, params)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+
+def test_history_writes_failing_mid_run_are_said_once(tmp_path: Path) -> None:
+    said: list[str] = []
+    notices.sink = said.append
+    try:
+        history = History(tmp_path / "history.sqlite3")
+        history.on_event(turn("kept"))
+        history._db = _FailingWrites(history._db)  # type: ignore[assignment]
+        for index in range(4):
+            history.on_event(turn(f"lost {index}"))
+        assert [e.text for e in history.latest()] == ["kept"]
+        history.close()
+    finally:
+        notices.sink = type(notices)().sink
+    assert len(said) == 1 and "the disk is full" in said[0]
+
+
+def test_session_writes_failing_mid_run_carry_on_in_memory(tmp_path: Path) -> None:
+    said: list[str] = []
+    notices.sink = said.append
+    try:
+        store = SessionStore(tmp_path / "session.sqlite3")
+        store.set("undo", {"kept": True})
+        store._db = _FailingWrites(store._db)  # type: ignore[assignment]
+        store.set("pending", {"kind": "confirm"})  # a question must still find its answer
+        assert store.get("pending") == {"kind": "confirm"}
+        assert store.get("undo") == {"kept": True}
+        store.set("pending", None)
+        assert store.get("pending") is None
+        store.close()
+    finally:
+        notices.sink = type(notices)().sink
+    assert len(said) == 1 and "only within this run" in said[0]
