@@ -301,3 +301,17 @@ def test_session_writes_failing_mid_run_carry_on_in_memory(tmp_path: Path) -> No
     finally:
         notices.sink = type(notices)().sink
     assert len(said) == 1 and "only within this run" in said[0]
+
+
+def test_corrupt_egress_log_with_cloud_on_no_longer_fails_every_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before: with cloud help on, a damaged egress log was a traceback on every command."""
+    cfg.config_path().parent.mkdir(parents=True, exist_ok=True)
+    cfg.config_path().write_text(
+        '[cloud]\nenabled = true\nbase_url = "http://127.0.0.1:9/v1"\n', encoding="utf-8"
+    )
+    (cfg.data_dir() / "egress.sqlite3").write_bytes(b"garbage" * 100)
+    code, out, err = run(capsys, "parse", "turn on the kitchen lights", "--json")
+    assert code == 0 and json.loads(out)["actions"]
+    assert err.count("\n") == 1 and "egress log database" in err and "moved it aside" in err
