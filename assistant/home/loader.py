@@ -6,7 +6,7 @@ People write these files by hand, so every mistake gets one precise line ("home.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import yaml
 
 from assistant.home.attributes import AttributeProblem, check_attributes
 from assistant.home.model import Area, Device, Domain, Floor, Home
+from assistant.storage import notices
 from models.files import MIB, FileRefused, read_regular_bytes
 
 DEMO_HOME = "demo_home.yaml"
@@ -38,7 +39,7 @@ def demo_home_path() -> Path:
     return Path(str(resources.files("assistant.home") / "data" / DEMO_HOME))
 
 
-def load_home(path: str | Path | None = None) -> Home:
+def load_home(path: str | Path | None = None, report: Callable[[str], None] | None = None) -> Home:
     """Load a home file; ``None`` loads the demo home shipped with Hearth."""
     file = Path(path) if path else demo_home_path()
     try:
@@ -49,10 +50,14 @@ def load_home(path: str | Path | None = None) -> Home:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HomeFileError(f"{file}: not a UTF-8 text file") from None
-    return parse_home(text, str(file))
+    return parse_home(text, str(file), report)
 
 
-def parse_home(text: str, source: str = "<home>") -> Home:
+def parse_home(
+    text: str, source: str = "<home>", report: Callable[[str], None] | None = None
+) -> Home:
+    """Build a Home from YAML text; a bad device is passed to ``report`` (default: one notice
+    line on stderr) and left out, a file that is not a home at all raises HomeFileError."""
     try:
         _check_depth(text, source)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -63,7 +68,7 @@ def parse_home(text: str, source: str = "<home>") -> Home:
         raise HomeFileError(f"{where}: not valid YAML: {problem}") from None
     except RecursionError:
         raise HomeFileError(f"{source}: not valid YAML: nested too deeply") from None
-    return _Builder(source).build(root)
+    return _Builder(source, report or notices.say).build(root)
 
 
 def _check_depth(text: str, source: str) -> None:
@@ -124,8 +129,9 @@ class _Recursive(Exception):
 class _Builder:
     """Walks the YAML node tree so that every error can point at a line."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, report: Callable[[str], None]) -> None:
         self.source = source
+        self.report = report
 
     def fail(self, node: yaml.Node | None, message: str) -> HomeFileError:
         line = f":{node.start_mark.line + 1}" if node is not None else ""
@@ -229,16 +235,30 @@ class _Builder:
 
         devices: dict[str, Device] = {}
         device_nodes: dict[str, yaml.Node] = {}
+        skipped: list[str] = []
         for node in self.sequence(top.get("devices"), "devices"):
-            device = self.device(node, areas)
-            if device.id in devices:
-                raise self.fail(node, f"duplicate device id '{device.id}'")
+            # A bad device is reported with its line and left out; the rest of the home works.
+            try:
+                device = self.device(node, areas)
+                if device.id in devices:
+                    raise self.fail(node, f"duplicate device id '{device.id}'")
+            except HomeFileError as err:
+                skipped.append(str(err))
+                continue
             devices[device.id] = device
             device_nodes[device.id] = node
+        for device in list(devices.values()):
+            try:
+                self.check_scene(device, devices, node_for=device_nodes[device.id])
+            except HomeFileError as err:
+                skipped.append(str(err))
+                del devices[device.id]
         if not devices:
+            if skipped:
+                raise HomeFileError(f"{skipped[0]} (and the home has no other usable device)")
             raise self.fail(top["devices"], "the home has no devices")
-        for device in devices.values():
-            self.check_scene(device, devices, node_for=device_nodes[device.id])
+        for problem in skipped:
+            self.report(f"{problem}; left that device out")
         return Home(areas.values(), devices.values(), floors.values())
 
     def device(self, node: yaml.Node, areas: dict[str, Area]) -> Device:

@@ -6,6 +6,7 @@ exit status 2, no traceback, and (where a home exists) no device changed.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import textwrap
@@ -141,6 +142,20 @@ def test_wrong_string_attribute_no_longer_crashes_a_relative_command(
     home.write_text(_attrs("brightness: high"), encoding="utf-8")
     code, _, err = run(capsys, "parse", "brighten light a", "--home", str(home))
     assert code == 2 and ":1: device 'light.a': attribute 'brightness'" in one_line(err)
+
+
+def test_a_hostile_device_among_good_ones_is_left_out_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = (
+        "  - {id: light.b, name: Lamp, domain: light, state: 'off', attributes: {brightness: 0}}\n"
+    )
+    home = tmp_path / "home.yaml"
+    home.write_text(BILLION_LAUGHS + good, encoding="utf-8")
+    code, out, err = run(capsys, "parse", "turn on the lamp", "--home", str(home), "--json")
+    assert code == 0 and json.loads(out)["actions"][0]["device"] == "light.b"
+    assert f"{home}:7: device 'light.a''s attributes are too large" in one_line(err)
+    assert "left that device out" in err
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ from assistant.events import EventBus
 from assistant.home.loader import HomeFileError, demo_home_path, load_home, parse_home
 from assistant.home.simulated import SimulatedBackend
 from assistant.session import SessionStore
+from assistant.storage import notices
 from intents.engine import IntentEngine
 
 FUZZ = settings(
@@ -259,8 +260,10 @@ def damaged_home(draw: st.DrawFn) -> str:
 
 
 def _load_or_one_line(text: str) -> None:
+    reported: list[str] = []
     try:
-        parse_home(text, "home.yaml")
+        parse_home(text, "home.yaml", reported.append)
+        assert all("\n" not in line and line.startswith("home.yaml") for line in reported)
     except HomeFileError as err:
         message = str(err)
         assert "\n" not in message and message.startswith("home.yaml")
@@ -286,18 +289,30 @@ def test_any_text_as_a_home_file(text: str) -> None:
     _load_or_one_line(text)
 
 
-def test_cli_with_damaged_home_is_one_line_and_state_untouched(
+def test_cli_with_one_damaged_device_reports_it_and_runs_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = tmp_path / "home.yaml"
-    for fragment in YAML_FRAGMENTS[:8]:
+    for fragment in YAML_FRAGMENTS[:10]:
+        notices.reset()  # each run of `hearth` is a new process: every notice is said anew
         home.write_text(
-            DEMO_TEXT.replace("attributes: {brightness: 80", f"attributes: {{x: {fragment}", 1),
+            DEMO_TEXT.replace(
+                'name: Chandelier, area: dining_room, domain: light, state: "off", attributes: {',
+                f"name: Chandelier, area: dining_room, domain: light, attributes: {{x: {fragment}, ",
+                1,
+            ),
             encoding="utf-8",
         )
-        code, out, err = _cli(capsys, "parse", "turn on the kitchen lights", "--home", str(home))
-        assert code == 2 and out == "" and err.count("\n") == 1
-    assert not list(cfg.data_dir().glob("*.sqlite3"))  # nothing was written anywhere
+        code, out, err = _cli(
+            capsys, "parse", "turn on the kitchen lights", "--home", str(home), "--json"
+        )
+        assert err.count("\n") == 1 and f"{home}:" in err, (fragment, err)
+        if code == 2:  # the fragment broke the YAML itself (an undefined alias): refused
+            assert "not valid YAML" in err and out == ""
+        else:
+            assert code == 0 and json.loads(out)["actions"]
+            assert "light.chandelier" in err and "left that device out" in err
+    assert not list(cfg.data_dir().glob("*.sqlite3"))  # a --home run writes nothing here
 
 
 # -- the config loader ----------------------------------------------------------------------
