@@ -193,8 +193,17 @@ def read_batch(source: str) -> Iterator[tuple[int, str]]:
 
 
 def _stdin_lines() -> Iterator[str]:
+    """Lines of stdin as they come, each read with a bound (``< /dev/zero`` has no newline)."""
     stream = sys.stdin.buffer
-    for number, raw in enumerate(stream, 1):
+    limit = MAX_TEXT_CHARS * 4 + 2  # UTF-8 is at most 4 bytes a character, plus CR LF
+    number = 0
+    while raw := stream.readline(limit):
+        number += 1
+        if len(raw) >= limit and not raw.endswith(b"\n"):
+            raise InputError(
+                f"<stdin>:{number}: line is too long (a command has at most {MAX_TEXT_CHARS} "
+                "characters)"
+            )
         try:
             yield raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:

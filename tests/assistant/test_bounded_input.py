@@ -237,3 +237,21 @@ def test_planted_fifos_in_the_config_and_data_folders_never_hang(tmp_path: Path)
     assert ApiKeyStore(tmp_path, None).get().value is None
     os.mkfifo(measurements.path(tmp_path))
     assert measurements.measured("silero-vad", data_dir=tmp_path) is None
+
+
+def test_stdin_batch_from_dev_zero_is_one_line() -> None:
+    """Before: `hearth parse --batch - < /dev/zero` read one endless "line" into memory."""
+    import subprocess
+    import sys
+
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", "parse", "--batch", "-", "--json"],
+            stdin=zero,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "<stdin>:1:" in done.stderr
