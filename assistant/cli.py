@@ -382,6 +382,8 @@ def cmd_devices(args: argparse.Namespace) -> int:
 # -- shell ----------------------------------------------------------------------------------------
 
 
+_SHELL_LINE_LIMIT = MAX_TEXT_CHARS * 4
+
 SHELL_HELP = """Type a command, e.g. "turn on the kitchen lights", "is the front door locked?".
 Also: 'devices' lists the home, 'help' shows this, 'quit' leaves."""
 
@@ -393,10 +395,15 @@ def run_shell(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     print("Hearth is listening to your keyboard. " + SHELL_HELP, file=stdout)
     while True:
         print("hearth> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
+        line = stdin.readline(_SHELL_LINE_LIMIT)
         if not line:
             print(file=stdout)
             return 0
+        if len(line) >= _SHELL_LINE_LIMIT and not line.endswith("\n"):
+            while (rest := stdin.readline(_SHELL_LINE_LIMIT)) and not rest.endswith("\n"):
+                pass  # drop the rest of an endless line in bounded pieces
+            print(f"  command: line is too long (at most {MAX_TEXT_CHARS} characters)", file=stdout)
+            continue
         text = line.strip()
         if not text:
             continue

@@ -69,7 +69,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | 
 
 
 def _set_key(keys: ApiKeyStore, stdin: TextIO, out: TextIO) -> int:
-    value = getpass.getpass("Cloud API key: ") if stdin.isatty() else stdin.readline()
+    # Bounded: a key is a few hundred characters, stdin might be /dev/zero.
+    value = getpass.getpass("Cloud API key: ") if stdin.isatty() else stdin.readline(4096)
     value = value.strip()
     if not value:
         print("hearth: no API key given; nothing stored", file=sys.stderr)

@@ -255,3 +255,19 @@ def test_stdin_batch_from_dev_zero_is_one_line() -> None:
         )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "<stdin>:1:" in done.stderr
+
+
+def test_shell_survives_an_endless_line() -> None:
+    import io
+
+    from assistant.home.loader import demo_home_path
+    from assistant.runtime import build_runtime
+
+    runtime = build_runtime(cfg.load(), home_file=str(demo_home_path()))
+    out = io.StringIO()
+    try:
+        code = cli.run_shell(runtime, io.StringIO("x" * 100_000 + "\ndevices\n"), out)
+    finally:
+        runtime.close()
+    assert code == 0
+    assert "line is too long" in out.getvalue() and "Kitchen" in out.getvalue()
