@@ -183,6 +183,9 @@ class _Builder:
         if root is None:
             raise self.fail(None, "home file is empty")
         top = self.mapping(root, "the home file")
+        if not set(top) & {"areas", "devices", "floors"}:
+            # Some other file (.env, a credentials file): its keys are not echoed back.
+            raise self.fail(root, "not a Hearth home file (no 'devices', 'areas' or 'floors')")
         self.check_keys(top, {"areas", "devices", "floors"}, "the home file")
         if "devices" not in top:
             raise self.fail(root, "the home file has no 'devices' list")

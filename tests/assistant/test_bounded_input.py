@@ -271,3 +271,23 @@ def test_shell_survives_an_endless_line() -> None:
         runtime.close()
     assert code == 0
     assert "line is too long" in out.getvalue() and "Kitchen" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("flag", "text"),
+    [
+        ("--home", "AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG\nregion: eu-west-1\n"),
+        ("--config", '[default]\naws_secret_access_key = "wJalrXUtnFEMI/K7MDENG"\n'),
+        ("--config", 'AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI"\n'),
+    ],
+)
+def test_someone_elses_file_is_refused_without_echoing_it(
+    flag: str, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "other"
+    file.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "devices", flag, str(file))
+    assert code == 2 and str(file) in one_line(err)
+    assert "wJalr" not in err  # a name may be shown (a typo is found by it), a value never
+    if flag == "--home":
+        assert "not a Hearth home file" in err and "AWS" not in err
