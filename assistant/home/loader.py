@@ -91,12 +91,14 @@ def _expanded_size(node: yaml.Node, limit: int) -> int:
     """How many values ``node`` holds once every alias is expanded, stopping past ``limit``.
 
     Aliases make the node graph a DAG (or, with a recursive anchor, a cycle); sizes are
-    memoized per node so the count itself costs one walk of the graph.
+    memoized per node so the count itself costs one walk of the graph. Aliases can also nest
+    deeper than the text does (a chain of anchors each holding the last): past ``MAX_DEPTH``
+    the walk stops, so it never recurses far.
     """
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
-    def size(current: yaml.Node) -> int:
+    def size(current: yaml.Node, depth: int) -> int:
         key = id(current)
         if key in sizes:
             return sizes[key]
@@ -104,6 +106,8 @@ def _expanded_size(node: yaml.Node, limit: int) -> int:
             raise _Recursive
         if isinstance(current, yaml.ScalarNode):
             return 1
+        if depth > MAX_DEPTH:
+            raise _TooDeep
         active.add(key)
         total = 1
         children: list[yaml.Node] = (
@@ -112,14 +116,18 @@ def _expanded_size(node: yaml.Node, limit: int) -> int:
             else list(current.value)
         )
         for child in children:
-            total += size(child)
+            total += size(child, depth + 1)
             if total > limit:
                 break
         active.discard(key)
         sizes[key] = total
         return total
 
-    return size(node)
+    return size(node, 0)
+
+
+class _TooDeep(Exception):
+    """Aliases nest the value deeper than any home attribute needs."""
 
 
 class _Recursive(Exception):
@@ -307,6 +315,10 @@ class _Builder:
             values = _expanded_size(node, MAX_ATTRIBUTE_VALUES)
         except _Recursive:
             raise self.fail(node, f"{what}'s attributes use an anchor inside itself") from None
+        except _TooDeep:
+            raise self.fail(
+                node, f"{what}'s attributes nest more than {MAX_DEPTH} levels deep through aliases"
+            ) from None
         if values > MAX_ATTRIBUTE_VALUES:
             raise self.fail(
                 node,

@@ -17,6 +17,7 @@ import pytest
 from assistant import cli
 from assistant import config as cfg
 from assistant.config import Config, ConfigError
+from assistant.home.loader import HomeFileError
 from tests.filesystems import read_only_folder
 
 
@@ -98,7 +99,15 @@ def _attrs(value: str) -> str:
     return f"devices: [{{id: light.a, name: A, domain: light, attributes: {{{value}}}}}]\n"
 
 
+ALIAS_CHAIN = (
+    "devices:\n  - id: light.a\n    name: A\n    domain: light\n    attributes:\n"
+    "      l0: &l0 [1]\n"
+    + "".join(f"      l{i}: &l{i} [*l{i - 1}]\n" for i in range(1, 3000))
+    + "  - {id: light.b, name: B, domain: light, attributes: {x: *l2999}}\n"
+)
+
 HOSTILE_HOMES = [
+    pytest.param(ALIAS_CHAIN, "too large", id="alias-chain-deeper-than-recursion"),
     pytest.param(BILLION_LAUGHS, "too large", id="billion-laughs"),
     pytest.param(_attrs("x: &y [*y]"), "anchor inside itself", id="recursive-alias"),
     pytest.param(_attrs("x: 2024-01-01"), "is a date", id="date"),
@@ -132,6 +141,19 @@ def test_hostile_home_files_are_one_line(
     assert code == 2 and out == ""
     line = one_line(err)
     assert message in line and str(home) in line
+
+
+def test_an_alias_chain_deeper_than_python_recursion_is_one_line_per_device() -> None:
+    """Before the depth bound, light.b's walk recursed once per anchor: a RecursionError."""
+    from assistant.home.loader import parse_home
+
+    reported: list[str] = []
+    with pytest.raises(HomeFileError):
+        parse_home(ALIAS_CHAIN, "home.yaml", reported.append)
+    good = "  - {id: light.c, name: C, domain: light}\n"
+    home = parse_home(ALIAS_CHAIN + good, "home.yaml", reported.append)
+    assert list(home.devices) == ["light.c"]
+    assert "home.yaml:3006: device 'light.b''s attributes nest more than" in reported[1]
 
 
 def test_wrong_string_attribute_no_longer_crashes_a_relative_command(
