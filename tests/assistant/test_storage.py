@@ -8,6 +8,7 @@ The read-only folder and the full disk are real (a tmpfs where we are root, chmo
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import stat
 from pathlib import Path
@@ -315,3 +316,15 @@ def test_corrupt_egress_log_with_cloud_on_no_longer_fails_every_command(
     code, out, err = run(capsys, "parse", "turn on the kitchen lights", "--json")
     assert code == 0 and json.loads(out)["actions"]
     assert err.count("\n") == 1 and "egress log database" in err and "moved it aside" in err
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads a chmod-000 file anyway"
+)
+def test_unreadable_history_is_moved_aside(capsys: pytest.CaptureFixture[str]) -> None:
+    data = cfg.data_dir()
+    path = _history_with_rows(data, 2)
+    path.chmod(0)
+    code, out, err = run(capsys, "history")
+    assert code == 0 and out == "The history is empty.\n"
+    assert err.count("\n") == 1 and "moved it aside" in err
