@@ -16,7 +16,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from models.files import FileRefused, read_regular_bytes
+
 _LOGGER = logging.getLogger(__name__)
+_MAX_KEY_BYTES = 64 * 1024
 
 SERVICE = "hearth"
 USERNAME = "cloud-api-key"
@@ -88,9 +91,11 @@ class ApiKeyStore:
                     return StoredKey(value, KeyLocation.KEYRING)
         if self.file.exists():
             try:
-                value = self.file.read_text(encoding="utf-8").strip()
-            except OSError as err:
-                _LOGGER.warning("the API key file could not be read: %s", err.strerror)
+                # Bounded, and never a FIFO or device: a planted one must not hang every start.
+                raw = read_regular_bytes(self.file, "the API key file", _MAX_KEY_BYTES)
+                value = raw.decode("utf-8", errors="replace").strip()
+            except FileRefused as err:
+                _LOGGER.warning("%s", err)
             else:
                 if value:
                     return StoredKey(value, KeyLocation.FILE)

@@ -30,8 +30,11 @@ from assistant.printable import printable
 from assistant.runtime import Runtime, build_runtime
 from intents.engine import IntentLoadError
 from models import cli as models_cli
+from models.files import MIB, FileRefused, read_regular_bytes
 
 EXIT_USAGE = 2
+MAX_BATCH_BYTES = 16 * MIB
+"""A batch file of commands; far more than anyone types, far less than memory."""
 
 
 class InputError(ValueError):
@@ -174,11 +177,10 @@ def read_batch(source: str) -> Iterator[tuple[int, str]]:
     if source == "-":
         yield from _lines(_stdin_lines(), "<stdin>")
         return
-    path = Path(source)
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{source}: cannot read: {err.strerror or err}") from None
+        raw = read_regular_bytes(Path(source), "batch file", MAX_BATCH_BYTES)
+    except FileRefused as err:
+        raise InputError(str(err)) from None
     if not raw.strip():
         raise InputError(f"{source}: the file is empty")
     if b"\x00" in raw:
@@ -194,8 +196,17 @@ def read_batch(source: str) -> Iterator[tuple[int, str]]:
 
 
 def _stdin_lines() -> Iterator[str]:
+    """Lines of stdin as they come, each read with a bound (``< /dev/zero`` has no newline)."""
     stream = sys.stdin.buffer
-    for number, raw in enumerate(stream, 1):
+    limit = MAX_TEXT_CHARS * 4 + 2  # UTF-8 is at most 4 bytes a character, plus CR LF
+    number = 0
+    while raw := stream.readline(limit):
+        number += 1
+        if len(raw) >= limit and not raw.endswith(b"\n"):
+            raise InputError(
+                f"<stdin>:{number}: line is too long (a command has at most {MAX_TEXT_CHARS} "
+                "characters)"
+            )
         try:
             yield raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
@@ -299,8 +310,12 @@ def cmd_ptt(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from assistant import listen
+    from assistant.history import HistoryError
 
-    return listen.run_history(args)
+    try:
+        return listen.run_history(args)
+    except HistoryError as err:
+        raise InputError(str(err)) from None
 
 
 # -- devices ------------------------------------------------------------------------------------
@@ -371,6 +386,8 @@ def cmd_devices(args: argparse.Namespace) -> int:
 # -- shell ----------------------------------------------------------------------------------------
 
 
+_SHELL_LINE_LIMIT = MAX_TEXT_CHARS * 4
+
 SHELL_HELP = """Type a command, e.g. "turn on the kitchen lights", "is the front door locked?".
 Also: 'devices' lists the home, 'help' shows this, 'quit' leaves."""
 
@@ -382,10 +399,15 @@ def run_shell(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     print("Hearth is listening to your keyboard. " + SHELL_HELP, file=stdout)
     while True:
         print("hearth> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
+        line = stdin.readline(_SHELL_LINE_LIMIT)
         if not line:
             print(file=stdout)
             return 0
+        if len(line) >= _SHELL_LINE_LIMIT and not line.endswith("\n"):
+            while (rest := stdin.readline(_SHELL_LINE_LIMIT)) and not rest.endswith("\n"):
+                pass  # drop the rest of an endless line in bounded pieces
+            print(f"  command: line is too long (at most {MAX_TEXT_CHARS} characters)", file=stdout)
+            continue
         text = line.strip()
         if not text:
             continue

@@ -8,6 +8,7 @@ written atomically so a crash never leaves a half-written config behind.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 import typing
@@ -18,12 +19,14 @@ from typing import Any
 import platformdirs
 import tomli_w
 
-from models.files import atomic_write_text
+from models.files import KIB, FileRefused, atomic_write_text, make_private_dir, read_regular_bytes
 
 APP_NAME = "hearth"
 CONFIG_ENV = "HEARTH_CONFIG"
 DATA_ENV = "HEARTH_DATA_DIR"
 CACHE_ENV = "HEARTH_CACHE_DIR"
+MAX_CONFIG_BYTES = 256 * KIB
+"""The full config is about 1 KiB; anything near this cap is not a Hearth config."""
 
 
 class ConfigError(ValueError):
@@ -242,23 +245,61 @@ def _parse_text(name: str, raw: str, kind: type) -> Any:
         raise ConfigError(f"{name} must be true or false, not {raw!r}")
     if kind in (int, float):
         try:
-            return kind(raw)
+            value = kind(raw.strip())
         except ValueError:
             raise ConfigError(f"{name} must be a number, not {raw!r}") from None
-    return raw
+        return _finite(name, value)
+    return _short_text(name, raw)
+
+
+_MAX_TEXT = 4096
+
+
+def _short_text(name: str, value: str) -> str:
+    """One line of text: what ``config set`` stores must load again (TOML keeps NUL as \\u0000,
+    which the loader then refuses, so refusing it here keeps a saved config loadable)."""
+    if "\x00" in value or len(value) > _MAX_TEXT:
+        raise ConfigError(f"{name} must be a line of text of at most {_MAX_TEXT} characters")
+    return value
+
+
+_MAX_NUMBER = 1e9
+"""No setting is meaningful beyond this (seconds, tokens, days); bigger is a typo or an attack."""
+
+
+def _finite(name: str, value: float) -> float:
+    """NaN compares false with everything, so ``nan > 0`` checks would let it through: refuse it
+    (and infinities and absurd sizes) here, before any range check runs."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number, not {value}")
+    if abs(value) > _MAX_NUMBER:
+        raise ConfigError(f"{name} is out of range ({value:g})")
+    return value
 
 
 def _coerce(name: str, value: Any, kind: type) -> Any:
     """Check a TOML value against the field's type; ints are accepted where floats are."""
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        return _finite(name, float(value))
     if kind is bool and not isinstance(value, bool):
-        raise ConfigError(f"{name} must be true or false, not {value!r}")
+        raise ConfigError(f"{name} must be true or false, not {_shown(value)}")
     if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, kind)):
-        raise ConfigError(f"{name} must be a number, not {value!r}")
+        raise ConfigError(f"{name} must be a number, not {_shown(value)}")
+    if kind in (int, float):
+        return _finite(name, value)
     if kind is str and not isinstance(value, str):
-        raise ConfigError(f"{name} must be a string, not {value!r}")
+        raise ConfigError(f"{name} must be a string, not {_shown(value)}")
+    if kind is str:
+        return _short_text(name, value)
     return value
+
+
+def _shown(value: Any) -> str:
+    """A value in an error message: short, one line (a TOML table can be arbitrarily big)."""
+    if isinstance(value, dict | list):
+        return "a table" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def from_dict(data: dict[str, Any], source: str = "config") -> Config:
@@ -298,8 +339,8 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def data_dir() -> Path:
     """Where state and history live ($HEARTH_DATA_DIR overrides, for tests and portable use)."""
     path = Path(os.environ.get(DATA_ENV) or platformdirs.user_data_dir(APP_NAME))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    # Owner-only: history, session, saved audio and the egress log are the user's private life.
+    return make_private_dir(path)
 
 
 def cache_dir() -> Path:
@@ -312,19 +353,33 @@ def cache_dir() -> Path:
 def load(path: str | os.PathLike[str] | None = None) -> Config:
     """Load the config file; a missing file means all defaults."""
     file = config_path(path)
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():
         return Config()
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{file}: cannot read config: {err}") from None
+        text = read_regular_bytes(file, "config", MAX_CONFIG_BYTES).decode("utf-8")
+    except FileRefused as err:
+        raise ConfigError(str(err)) from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{file}: cannot read config: not UTF-8 text (byte {err.start})"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{file}: not valid TOML: {err}") from None
+    except RecursionError:
+        raise ConfigError(f"{file}: not valid TOML: nested too deeply") from None
     return from_dict(data, source=str(file))
 
 
 def save(config: Config, path: str | os.PathLike[str] | None = None) -> Path:
     """Write the config atomically (temp file in the same dir, fsync, rename)."""
     file = config_path(path)
-    atomic_write_text(file, tomli_w.dumps(config.to_dict()))
+    if file.exists() and not os.access(file, os.W_OK):
+        # Replacing it would succeed in a writable folder; the user made it read-only on purpose.
+        raise ConfigError(f"{file}: cannot save the config: the file is read-only")
+    try:
+        atomic_write_text(file, tomli_w.dumps(config.to_dict()))
+    except OSError as err:
+        raise ConfigError(f"{file}: cannot save the config: {err.strerror or err}") from None
     return file

@@ -6,7 +6,7 @@ is what went on the wire, not a summary of it. The row is written *before* the r
 (``begin``, result "in flight / no answer") and completed when it ends (``finish``), so a Hearth
 killed mid-request still shows what it sent. The log lives in SQLite under the data dir, next
 to the home state; ``hearth privacy`` and the GUI's privacy view read it and can clear it. A
-damaged log file is moved aside and replaced (``db_recovery``), and clearing removes those copies.
+damaged log file is moved aside and replaced (``storage``), and clearing removes those copies.
 
 This module must stay free of network code: the privacy view imports it even when cloud help is
 off, and that must not pull in the HTTP client.
@@ -22,7 +22,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant import db_recovery
+from assistant.storage import (
+    DAMAGED_SUFFIX,
+    Database,
+    is_corruption,
+    open_database,
+    remove_damaged_copies,
+    replace_damaged,
+)
 
 EGRESS_FILE = "egress.sqlite3"
 
@@ -30,7 +37,7 @@ EGRESS_FILE = "egress.sqlite3"
 #: while waiting, this is what stays in the log.
 IN_FLIGHT = "in flight / no answer"
 
-_WHAT = "cloud log"
+_WHAT = "cloud log"  # "the cloud log database … was damaged …"
 
 T = TypeVar("T")
 
@@ -82,7 +89,7 @@ class EgressLog:
     """Thread-safe append/read/clear over the egress table (one connection, one lock).
 
     A file found damaged, when opened or by any statement later, is moved aside with a one-line
-    ``notify`` and replaced by a new one, and the statement runs again there: a damaged log
+    notice (``storage.notices``) and replaced by a new one, and the statement runs again there: a damaged log
     never fails a command, and what is being recorded is not lost.
     """
 
@@ -90,24 +97,28 @@ class EgressLog:
         self,
         path: str | Path,
         clock: Callable[[], float] = time.time,
-        notify: Callable[[str], None] = db_recovery.say,
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
-        self._notify = notify
         self._lock = threading.Lock()
-        self._db = db_recovery.open_or_replace(self.path, _connect, _WHAT, notify)
+        # Owner-only; a damaged file is moved aside (and removed by ``clear``), never a crash.
+        # secure_delete: cleared rows are overwritten, not just freed.
+        self._open(open_database)
+
+    def _open(self, how: Callable[..., Database]) -> None:
+        opened = how(self.path, _SCHEMA, _WHAT, secure_delete=True)
+        self._db = opened.connection
+        self.mode = opened.mode  # not NORMAL: what is recorded now does not outlive this run
 
     def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
             try:
                 return work(self._db)
             except sqlite3.DatabaseError as err:
-                if not db_recovery.is_damage(err):
+                if not is_corruption(err):
                     raise
                 self._db.close()
-                self._db = db_recovery.replace(self.path, _connect, _WHAT, self._notify)
+                self._open(replace_damaged)
                 return work(self._db)
 
     def record(self, host: str, text: str, payload: bytes, result: str) -> EgressRecord:
@@ -164,7 +175,7 @@ class EgressLog:
         """Damaged log files moved aside earlier (they may still hold sentences that were sent)."""
         return sorted(
             p
-            for p in self.path.parent.glob(f"{self.path.name}{db_recovery.DAMAGED_SUFFIX}*")
+            for p in self.path.parent.glob(f"{self.path.name}{DAMAGED_SUFFIX}*")
             if not p.name.endswith(("-wal", "-shm"))
         )
 
@@ -182,26 +193,12 @@ class EgressLog:
             return int(removed)
 
         removed = self._run(wipe)
-        db_recovery.remove_damaged_copies(self.path)
+        remove_damaged_copies(self.path)
         return removed
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the log and check every page; DatabaseError if damaged."""
-    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA secure_delete=ON")  # cleared rows are overwritten, not just freed
-        db.execute(_SCHEMA)
-        db_recovery.check(db)
-    except BaseException:
-        db.close()
-        raise
-    return db
 
 
 def open_log(data_dir: Path) -> EgressLog:

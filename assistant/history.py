@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -32,6 +33,8 @@ from assistant.events import (
     TurnCompleted,
     UtteranceTimings,
 )
+from assistant.storage import OpenMode, WriteGuard, open_database, remove_damaged_copies
+from models.files import PRIVATE_FILE_MODE, make_private_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -52,6 +55,14 @@ CREATE TABLE IF NOT EXISTS turns (
 );
 CREATE INDEX IF NOT EXISTS turns_at ON turns (at);
 """
+
+
+class HistoryError(RuntimeError):
+    """The history cannot do what the user asked (clear a read-only log); one line."""
+
+
+MAX_LIST = 1_000_000
+"""More entries than any retention keeps; SQLite's LIMIT takes at most a 64-bit integer."""
 
 
 @dataclass(frozen=True)
@@ -102,11 +113,11 @@ class History:
         self.path = Path(path)
         self.config = config or HistoryConfig()
         self._clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        opened = open_database(self.path, _SCHEMA, "history")
+        self._db = opened.connection
+        self.mode = opened.mode
+        self._guard = WriteGuard("history", self.path)
         self._stages: dict[str, float] = {}
         self._last_row: int | None = None
         self._voice_pending = False
@@ -152,7 +163,7 @@ class History:
             audio, self._pending_audio = self._pending_audio, None
             self._voice_pending = False
             timings = {**stages, **(result.get("timings_ms") or {})}
-            cursor = self._db.execute(
+            cursor = self._write(
                 "INSERT INTO turns (at, channel, text, intent, slots, actions, response, source,"
                 " timings, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -168,8 +179,20 @@ class History:
                     audio,
                 ),
             )
-            self._last_row = cursor.lastrowid
+            self._last_row = None if cursor is None else cursor.lastrowid
         self.prune()
+
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor | None:
+        """One write; a failure (disk full, read-only folder) is reported once, never raised.
+
+        The caller holds the lock."""
+        if self.mode is OpenMode.READ_ONLY:
+            return None
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.Error as err:
+            self._guard.failed(err)
+            return None
 
     def _add_timings(self, event: UtteranceTimings) -> None:
         with self._lock:
@@ -181,7 +204,7 @@ class History:
             if row is None:
                 return
             timings = {**json.loads(row[0]), **event.stages_ms}
-            self._db.execute(
+            self._write(
                 "UPDATE turns SET utterance_id=?, latency_ms=?, early=?, timings=?, channel='voice'"
                 " WHERE id=?",
                 (
@@ -197,14 +220,21 @@ class History:
         """Keep a spoken command's audio, only if the user allowed it (``store_audio``)."""
         if not (self.config.enabled and self.config.store_audio):
             return None
-        self.audio_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.fromtimestamp(self._clock()).strftime("%Y%m%d-%H%M%S")
         target = self.audio_dir / f"{stamp}-{utterance_id}.wav"
-        with wave.open(str(target), "wb") as writer:
-            writer.setnchannels(1)
-            writer.setsampwidth(2)
-            writer.setframerate(SAMPLE_RATE)
-            writer.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+        try:
+            make_private_dir(self.audio_dir)
+            # Created owner-only before a byte of the user's voice is written into it.
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+            with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as writer:
+                writer.setnchannels(1)
+                writer.setsampwidth(2)
+                writer.setframerate(SAMPLE_RATE)
+                writer.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+        except OSError as err:
+            target.unlink(missing_ok=True)
+            self._guard.failed(err)
+            return None
         with self._lock:
             # The turn for this audio is logged next (TurnCompleted follows the transcript).
             self._pending_audio = str(target)
@@ -218,7 +248,7 @@ class History:
             rows = self._db.execute(
                 "SELECT id, at, channel, text, intent, slots, actions, response, source, timings,"
                 " latency_ms, early, audio FROM turns ORDER BY id DESC LIMIT ?",
-                (max(0, limit),),
+                (min(max(0, limit), MAX_LIST),),
             ).fetchall()
         return [
             HistoryEntry(
@@ -250,7 +280,10 @@ class History:
             old = self._db.execute(
                 "SELECT audio FROM turns WHERE at < ? AND audio IS NOT NULL", (cutoff,)
             ).fetchall()
-            deleted = self._db.execute("DELETE FROM turns WHERE at < ?", (cutoff,)).rowcount
+            cursor = self._write("DELETE FROM turns WHERE at < ?", (cutoff,))
+            if cursor is None:
+                return 0
+            deleted = cursor.rowcount
         for (audio,) in old:
             Path(audio).unlink(missing_ok=True)
         return int(deleted)
@@ -258,8 +291,16 @@ class History:
     def clear(self) -> int:
         """Forget everything, audio included."""
         with self._lock:
-            deleted = self._db.execute("DELETE FROM turns").rowcount
+            if self.mode is OpenMode.READ_ONLY:
+                raise HistoryError(
+                    f"{self.path}: cannot clear the history: the folder is read-only"
+                )
+            try:
+                deleted = self._db.execute("DELETE FROM turns").rowcount
+            except sqlite3.Error as err:
+                raise HistoryError(f"{self.path}: cannot clear the history: {err}") from None
             self._last_row = None
+        remove_damaged_copies(self.path)
         if self.audio_dir.is_dir():
             for file in self.audio_dir.glob("*.wav"):
                 file.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sqlite3
 import sys
 from typing import Any, TextIO
 
@@ -53,7 +54,11 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | 
     try:
         if args.clear:
             copies = len(log.damaged_copies())
-            removed = log.clear()
+            try:
+                removed = log.clear()
+            except sqlite3.Error as err:
+                print(f"hearth: cannot clear the egress log {log.path}: {err}", file=sys.stderr)
+                return 2
             also = f" and deleted {copies} damaged cop{'ies' if copies != 1 else 'y'} of it"
             print(
                 f"Cleared the egress log ({removed} request{'s' * (removed != 1)})"
@@ -71,7 +76,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | 
 
 
 def _set_key(keys: ApiKeyStore, stdin: TextIO, out: TextIO) -> int:
-    value = getpass.getpass("Cloud API key: ") if stdin.isatty() else stdin.readline()
+    # Bounded: a key is a few hundred characters, stdin might be /dev/zero.
+    value = getpass.getpass("Cloud API key: ") if stdin.isatty() else stdin.readline(4096)
     value = value.strip()
     if not value:
         print("hearth: no API key given; nothing stored", file=sys.stderr)

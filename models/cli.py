@@ -66,6 +66,11 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     importing = commands.add_parser("import", help="install a model from a local file or folder")
     importing.add_argument("model_id", metavar="MODEL")
     importing.add_argument("path", type=Path, metavar="PATH")
+    importing.add_argument(
+        "--trust",
+        action="store_true",
+        help="install it even though the catalog has no checksum for it (shown as unverified)",
+    )
 
     convert = commands.add_parser(
         "convert", help="rebuild the openai-whisper tiny.en checkpoint from the packaged weights"
@@ -142,12 +147,14 @@ def _row(store: ModelStore, spec: ModelSpec, data_dir: Path) -> dict[str, object
     state = store.state(spec.id)
     size = store.installed_bytes(spec.id) if state is not InstallState.MISSING else None
     measured = measurements.measured(spec.id, data_dir=data_dir)
+    verified = state is InstallState.MISSING or store.is_verified(spec.id)
     return {
         "id": spec.id,
         "engine": str(spec.engine),
         "language": spec.language,
         "state": "installed" if state is not InstallState.MISSING else "missing",
-        "location": str(state),
+        "location": str(state) if verified else f"{state}, unverified",
+        "verified": verified,
         "size_bytes": size if size is not None else spec.size_bytes,
         "license": spec.license,
         "redistributable": spec.redistributable,
@@ -202,7 +209,12 @@ def _info(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
         ("license", spec.license),
         ("redistributable", "yes" if spec.redistributable else "no"),
         ("source", _describe_source(spec)),
-        ("integrity", str(spec.integrity)),
+        (
+            "integrity",
+            str(spec.integrity)
+            if location is None or store.is_verified(spec.id)
+            else "unverified (imported with --trust)",
+        ),
         ("download", format_size(spec.download_bytes) if spec.download_bytes else "-"),
         ("disk", format_size(store.installed_bytes(spec.id) or spec.size_bytes)),
         ("ram (typical)", f"{spec.ram_mb} MB" if spec.ram_mb else "?"),
@@ -303,14 +315,21 @@ def _verify(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
             failed = True
             details = ", ".join(f"{c.path} {c.status}" for c in bad)
             print(f"{model_id}: FAILED ({details})", file=out)
+        elif not report.verified:
+            print(
+                f"{model_id}: UNVERIFIED ({len(report.checks)} files unchanged since they were "
+                "imported with --trust; the catalog has no checksum to check them against)",
+                file=out,
+            )
         else:
             print(f"{model_id}: ok ({len(report.checks)} files, {report.state})", file=out)
     return 1 if failed else 0
 
 
 def _import(store: ModelStore, args: argparse.Namespace, out: TextIO) -> int:
-    path = store.import_path(args.model_id, args.path)
-    print(f"{args.model_id}: installed at {path}", file=out)
+    path = store.import_path(args.model_id, args.path, trust=args.trust)
+    note = "" if store.is_verified(args.model_id) else " (unverified: imported with --trust)"
+    print(f"{args.model_id}: installed at {path}{note}", file=out)
     return 0
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from models.files import atomic_write_text
+from models.files import MIB, FileRefused, atomic_write_text, read_regular_bytes
 
 DATA_ENV = "HEARTH_DATA_DIR"
 FILE_NAME = "model-measurements.json"
@@ -157,6 +157,9 @@ class Measurement:
         return "; ".join(parts)
 
 
+_MAX_BYTES = 4 * MIB  # thousands of measurements; a FIFO or device by this name is refused
+
+
 def path(data_dir: Path | None = None) -> Path:
     return (data_dir or default_data_dir()) / FILE_NAME
 
@@ -164,11 +167,12 @@ def path(data_dir: Path | None = None) -> Path:
 def _read(file: Path) -> list[Measurement] | None:
     """The file's measurements, skipping entries this Hearth cannot read; None: not a
     measurements file at all (damaged, or something else by that name)."""
-    try:
-        entries = json.loads(file.read_text(encoding="utf-8"))["measurements"]
-    except FileNotFoundError:
+    if not file.exists() and not file.is_symlink():
         return []
-    except (OSError, ValueError, KeyError, TypeError):
+    try:
+        raw = read_regular_bytes(file, "measurements", _MAX_BYTES)
+        entries = json.loads(raw.decode("utf-8"))["measurements"]
+    except (FileRefused, ValueError, KeyError, TypeError):
         return None
     if not isinstance(entries, list):
         return None

@@ -9,6 +9,7 @@ model.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import importlib.util
@@ -37,12 +38,15 @@ from models.catalog import (
     PackagedSource,
     UrlSource,
 )
+from models.files import FileRefused, check_regular_file
 
 MANIFEST_NAME = ".hearth-manifest.json"
 _PARTIAL_DIR = ".partial"
 _STAGING_PREFIX = ".staging-"
 _SPACE_MARGIN_BYTES = 16 * 1024 * 1024
 _HASH_CHUNK = 1024 * 1024
+MAX_IMPORT_FILE_BYTES = 8 * 1024**3
+"""No model file Hearth knows is near this; it keeps /dev/zero-like sources out of the cache."""
 
 
 class InstallState(StrEnum):
@@ -97,6 +101,10 @@ class ImportFailed(ModelStoreError):
     """The given file or folder is not this model (missing files, wrong hashes, bad archive)."""
 
 
+class ImportUnverifiable(ImportFailed):
+    """The catalog has no checksum that the imported bytes could be checked against."""
+
+
 @dataclass(frozen=True)
 class Progress:
     """One progress report during a download; `total` is None when nobody knows it."""
@@ -122,6 +130,7 @@ class VerifyReport:
     state: InstallState
     location: Path
     checks: tuple[FileCheck, ...]
+    verified: bool = True  # False: imported with --trust, nothing in the catalog vouches for it
 
     @property
     def ok(self) -> bool:
@@ -309,7 +318,23 @@ class ModelStore:
             size = pin.size if pin.size is not None else _as_int(entry.get("size"))
             sha = pin.sha256 if pin.sha256 is not None else _as_str(entry.get("sha256"))
             checks.append(_check_file(location / rel, rel, size, sha))
-        return VerifyReport(model_id, state, location, tuple(checks))
+        return VerifyReport(
+            model_id, state, location, tuple(checks), verified=self.is_verified(model_id)
+        )
+
+    def is_verified(self, model_id: str) -> bool:
+        """False for a cached model imported with ``trust``: its bytes match only themselves."""
+        state, location = self._locate(model_id)
+        if location is None:
+            state, location = self._damaged(model_id)
+        if state is not InstallState.CACHED or location is None:
+            return True
+        manifest = self._read_manifest(location)
+        recorded = manifest.get("verified")
+        if isinstance(recorded, bool):
+            return recorded
+        # Installed before imports were checked: an import of a model without pins is unknown.
+        return manifest.get("origin") != "import" or _fully_pinned(self.spec(model_id))
 
     def _damaged(self, model_id: str) -> tuple[InstallState, Path | None]:
         cached = self.cache_dir / model_id
@@ -361,33 +386,63 @@ class ModelStore:
             # Installed or unusable (not a zip, files missing): either way never resume it.
             part.unlink(missing_ok=True)
 
-    def import_path(self, model_id: str, source_path: Path) -> Path:
-        """Install from a local file or folder, for machines that are never online."""
+    def import_path(self, model_id: str, source_path: Path, *, trust: bool = False) -> Path:
+        """Install from a local file or folder, for machines that are never online.
+
+        The bytes must match the catalog: every file's pinned sha256, or the pinned hash of the
+        downloadable archive. Where the catalog has neither, the import is refused unless
+        ``trust`` is given; then it is installed marked unverified, and `list` and `verify` say so.
+        """
         spec = self.spec(model_id)
         source_path = Path(source_path)
-        if not source_path.exists():
+        if not source_path.exists() and not source_path.is_symlink():
             raise ImportFailed(f"cannot import {model_id}: {source_path} does not exist")
-        with self._staging(model_id) as staging:
-            if source_path.is_dir():
-                root = _model_root(spec, source_path)
-                shutil.copytree(root, staging, dirs_exist_ok=True)
-                (staging / MANIFEST_NAME).unlink(missing_ok=True)
-            elif zipfile.is_zipfile(source_path) and not _is_single_file(spec, source_path):
-                self._check_artifact(spec, source_path)
-                strip = not isinstance(spec.source, UrlSource) or spec.source.strip_top_folder
-                _extract_zip(source_path, staging, strip_top=strip)
-                if not self._files_present(spec, staging):
-                    _strip_single_folder(staging)
-            elif len(spec.files) == 1:
-                shutil.copy2(source_path, staging / spec.files[0].path)
-            else:
-                names = ", ".join(f.path for f in spec.files)
-                raise ImportFailed(
-                    f"cannot import {model_id} from one file: it needs a folder or zip with {names}"
+        try:
+            with self._staging(model_id) as staging:
+                self._check_import_space(spec, source_path)
+                artifact_matched = False
+                if source_path.is_dir():
+                    root = _model_root(spec, source_path)
+                    _copy_folder(root, staging)
+                    (staging / MANIFEST_NAME).unlink(missing_ok=True)
+                elif _is_zip(source_path) and not _is_single_file(spec, source_path):
+                    artifact_matched = self._check_artifact(spec, source_path)
+                    strip = not isinstance(spec.source, UrlSource) or spec.source.strip_top_folder
+                    _extract_zip(source_path, staging, strip_top=strip)
+                    if not self._files_present(spec, staging):
+                        _strip_single_folder(staging)
+                elif len(spec.files) == 1:
+                    _copy_file(source_path, staging / spec.files[0].path, spec.files[0].size)
+                else:
+                    names = ", ".join(f.path for f in spec.files)
+                    raise ImportFailed(
+                        f"cannot import {model_id} from one file: "
+                        f"it needs a folder or zip with {names}"
+                    )
+                verified = artifact_matched or _fully_pinned(spec)
+                if not verified and not trust:
+                    raise ImportUnverifiable(
+                        f"cannot verify {model_id}: the catalog has no checksum for its files; "
+                        f"if you trust {source_path}, run `hearth models import {model_id} "
+                        f"{source_path} --trust` to install it marked unverified"
+                    )
+                return self._accept(
+                    spec, staging, origin="import", detail=str(source_path), verified=verified
                 )
-            return self._accept(spec, staging, origin="import", detail=str(source_path))
+        except OSError as err:
+            raise ImportFailed(f"cannot import {model_id}: {_os_reason(err)}") from None
 
-    def _check_artifact(self, spec: ModelSpec, archive: Path) -> None:
+    def _check_import_space(self, spec: ModelSpec, source: Path) -> None:
+        needed = _source_bytes(source) + _SPACE_MARGIN_BYTES
+        free = self._disk_free(self.cache_dir)
+        if free < needed:
+            raise InsufficientSpace(
+                f"{spec.id} needs {needed / 1e6:.0f} MB free in {self.cache_dir}, "
+                f"only {free / 1e6:.0f} MB available"
+            )
+
+    def _check_artifact(self, spec: ModelSpec, archive: Path) -> bool:
+        """True when the archive is the catalog's pinned download; a mismatch is refused."""
         source = spec.source
         if isinstance(source, UrlSource) and source.artifact.sha256 is not None:
             actual = sha256_file(archive)
@@ -396,6 +451,8 @@ class ModelStore:
                     f"{archive} is not {spec.id}: sha256 {actual[:12]}… "
                     f"!= {source.artifact.sha256[:12]}…"
                 )
+            return True
+        return False
 
     def new_build_dir(self, model_id: str) -> Path:
         """A scratch folder on the cache's file system, for `install_built` to move into place."""
@@ -419,7 +476,9 @@ class ModelStore:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
-    def _accept(self, spec: ModelSpec, staging: Path, *, origin: str, detail: str) -> Path:
+    def _accept(
+        self, spec: ModelSpec, staging: Path, *, origin: str, detail: str, verified: bool = True
+    ) -> Path:
         """The one gate into the cache: check pins, write the manifest, rename into place."""
         problems = []
         for entry in spec.files:
@@ -437,7 +496,8 @@ class ModelStore:
             "model": spec.id,
             "origin": origin,
             "detail": detail,
-            "integrity": str(spec.integrity),
+            "integrity": str(spec.integrity) if verified else "unverified",
+            "verified": verified,
             "installed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files": files,
         }
@@ -554,6 +614,80 @@ class ModelStore:
                 raise _TransferError(f"connection lost after {done} bytes") from err
         if total is not None and done < total:
             raise _TransferError(f"transfer ended after {done} of {total} bytes")
+
+
+def _fully_pinned(spec: ModelSpec) -> bool:
+    return all(entry.sha256 is not None for entry in spec.files)
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        check_regular_file(path, "model file", MAX_IMPORT_FILE_BYTES)
+    except FileRefused as err:
+        raise ImportFailed(str(err)) from None
+    return zipfile.is_zipfile(path)
+
+
+def _copy_file(source: Path, target: Path, size: int | None = None) -> None:
+    """Copy one regular file of bounded size (never a FIFO, a device or a symlink loop)."""
+    try:
+        actual = check_regular_file(source, "model file", MAX_IMPORT_FILE_BYTES)
+    except FileRefused as err:
+        raise ImportFailed(str(err)) from None
+    if size is not None and actual != size:
+        raise ImportFailed(f"{source} is {actual} bytes; {target.name} must be {size}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def _copy_folder(root: Path, staging: Path) -> None:
+    """Copy a model folder: regular files only, symbolic links to files followed once, links to
+    folders and special files refused, so a loop or a /dev/zero link ends in one line."""
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=_raise):
+        here = Path(folder)
+        for name in dirs:
+            if (here / name).is_symlink():
+                raise ImportFailed(f"{here / name}: a link to a folder; copy the real folder")
+        for name in files:
+            source = here / name
+            _copy_file(source, staging / source.relative_to(root))
+
+
+def _raise(err: OSError) -> None:
+    raise err
+
+
+def _source_bytes(source: Path) -> int:
+    """What an import will copy at most (a zip's unpacked size is checked by its entries)."""
+    if not source.is_dir():
+        try:
+            size = check_regular_file(source, "model file", MAX_IMPORT_FILE_BYTES)
+        except FileRefused as err:
+            raise ImportFailed(str(err)) from None
+        try:
+            with zipfile.ZipFile(source) as bundle:
+                size = sum(member.file_size for member in bundle.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            pass
+        return size
+    total = 0
+    for folder, _dirs, files in os.walk(source, followlinks=False):
+        for name in files:
+            try:
+                total += (Path(folder) / name).lstat().st_size
+            except OSError:
+                continue
+    return total
+
+
+def _os_reason(err: OSError) -> str:
+    """One line naming the file and the reason, never the file's contents."""
+    if err.errno == errno.ENOSPC:
+        return "the cache folder's disk is full"
+    if err.errno == errno.ELOOP:
+        return f"{err.filename}: too many levels of symbolic links"
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{err.strerror or type(err).__name__}"
 
 
 def _as_int(value: object) -> int | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import storage
 from assistant.config import CACHE_ENV, CONFIG_ENV, DATA_ENV, ConversationConfig
 from assistant.conversation import Conversation
 from assistant.events import Event, EventBus
@@ -33,6 +34,14 @@ use_espeak(speech_clips.samples)
 
 # A fixed "now" for time and date answers: Tuesday, 5 March 2024, 14:30.
 FIXED_NOW = dt.datetime(2024, 3, 5, 14, 30)
+
+
+@pytest.fixture(autouse=True)
+def fresh_notices() -> Iterator[None]:
+    """Each test starts with no data-folder notice said yet (they are said once per process)."""
+    storage.notices.reset()
+    yield
+    storage.notices.reset()
 
 
 @pytest.fixture(autouse=True)

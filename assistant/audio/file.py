@@ -7,6 +7,7 @@ caller can stop early (the end-pointer usually does after the first command). Ev
 
 from __future__ import annotations
 
+import struct
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,9 +25,17 @@ from assistant.audio.base import (
     to_int16,
 )
 from assistant.audio.resample import StreamResampler
+from models.files import MIB, FileRefused, check_regular_file
 
 _BLOCK_S = 0.5  # seconds read and resampled at a time
 _SUPPORTED_WIDTHS = {1, 2, 3, 4}
+# What the stdlib ``wave`` reader and PyAV raise on a file that only looks like audio (a WAV
+# header over MP3 data, chunk sizes that point past the end): the stdlib's chunk reader raises a
+# bare RuntimeError, PyAV may hand back a stream without a codec context.
+_BROKEN = (EOFError, OSError, RuntimeError, struct.error, ValueError, AttributeError, TypeError)
+MAX_AUDIO_BYTES = 4096 * MIB
+"""Four hours of 48 kHz stereo 32-bit audio is ~5.5 GB; streamed files are read in blocks,
+so this only keeps out what no recording is (a multi-terabyte sparse file, say)."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,11 @@ def probe(path: Path) -> AudioInfo:
     """Read the header only; raise :class:`AudioError` for anything that is not usable audio."""
     if not path.exists():
         raise AudioError(AudioErrorCode.NOT_FOUND, f"{path}: no such file")
-    if not path.is_file():
-        raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: not a file")
+    try:
+        # Never open a FIFO or device with a decoder: it would block or read without end.
+        check_regular_file(path, "audio file", MAX_AUDIO_BYTES)
+    except FileRefused as err:
+        raise AudioError(AudioErrorCode.UNREADABLE, str(err)) from None
     try:
         with path.open("rb") as handle:
             magic = handle.read(12)
@@ -137,8 +149,10 @@ def _probe_wav(path: Path) -> AudioInfo:
             # Float or extensible WAV: the stdlib cannot decode it, PyAV (ffmpeg) can.
             return _probe_av(path, "wav-av")
         raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: broken WAV file: {err}") from None
-    except (EOFError, OSError) as err:
-        raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: broken WAV file: {err}") from None
+    except _BROKEN as err:
+        raise AudioError(
+            AudioErrorCode.UNREADABLE, f"{path}: broken WAV file: {_why(err)}"
+        ) from None
     if info.sample_width not in _SUPPORTED_WIDTHS:
         raise AudioError(
             AudioErrorCode.UNSUPPORTED,
@@ -162,10 +176,16 @@ def _wav_blocks(info: AudioInfo) -> Iterator[np.ndarray]:
                 if not raw:
                     return
                 yield _pcm_to_mono(raw, info.sample_width, info.channels)
-    except (wave.Error, EOFError, OSError) as err:
+    except (wave.Error, *_BROKEN) as err:
         raise AudioError(
-            AudioErrorCode.UNREADABLE, f"{info.path}: broken WAV data: {err}"
+            AudioErrorCode.UNREADABLE, f"{info.path}: broken WAV data: {_why(err)}"
         ) from None
+
+
+def _why(err: BaseException) -> str:
+    """One line about a decoder failure (some carry no message at all)."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return text[:120] or "the chunks do not fit together"
 
 
 def _pcm_to_mono(raw: bytes, width: int, channels: int) -> np.ndarray:
@@ -207,6 +227,8 @@ def _probe_av(path: Path, kind: str) -> AudioInfo:
             if not container.streams.audio:
                 raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: no audio stream")
             stream = container.streams.audio[0]
+            if stream.codec_context is None:
+                raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: unknown audio encoding")
             rate = stream.codec_context.sample_rate or stream.rate
             channels = stream.codec_context.channels
             if stream.frames:
@@ -219,8 +241,12 @@ def _probe_av(path: Path, kind: str) -> AudioInfo:
                 frames = sum(frame.samples for frame in container.decode(stream))
     except AudioError:
         raise
-    except (av.FFmpegError, OSError, ValueError) as err:
-        raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: cannot decode audio: {err}") from None
+    except (av.FFmpegError, *_BROKEN) as err:
+        raise AudioError(
+            AudioErrorCode.UNREADABLE, f"{path}: cannot decode audio: {_why(err)}"
+        ) from None
+    if not rate or not channels:
+        raise AudioError(AudioErrorCode.UNREADABLE, f"{path}: no sample rate or channels")
     return AudioInfo(path, kind, int(rate), int(channels), 0, frames)
 
 
@@ -238,9 +264,9 @@ def _av_blocks(info: AudioInfo) -> Iterator[np.ndarray]:
                 yield mixed.to_ndarray().reshape(-1).astype(np.float32)
     except AudioError:
         raise
-    except (av.FFmpegError, OSError, ValueError) as err:
+    except (av.FFmpegError, *_BROKEN) as err:
         raise AudioError(
-            AudioErrorCode.UNREADABLE, f"{info.path}: cannot decode audio: {err}"
+            AudioErrorCode.UNREADABLE, f"{info.path}: cannot decode audio: {_why(err)}"
         ) from None
 
 

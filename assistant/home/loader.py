@@ -6,19 +6,29 @@ People write these files by hand, so every mistake gets one precise line ("home.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assistant.home.attributes import AttributeProblem, check_attributes
 from assistant.home.model import Area, Device, Domain, Floor, Home
+from assistant.storage import notices
+from models.files import MIB, FileRefused, read_regular_bytes
 
 DEMO_HOME = "demo_home.yaml"
+MAX_HOME_BYTES = 8 * MIB
+"""A home of thousands of devices is well under a megabyte."""
 _AREA_KEYS = {"id", "name", "aliases", "floor"}
 _FLOOR_KEYS = {"id", "name", "aliases", "areas"}
 _DEVICE_KEYS = {"id", "name", "aliases", "area", "domain", "state", "attributes"}
+MAX_DEPTH = 32
+"""Nesting deeper than this is no home; PyYAML's composer recurses and would overflow."""
+MAX_ATTRIBUTE_VALUES = 10_000
+"""Values in one device's attributes with every alias expanded: a "billion laughs" document
+is a few hundred bytes whose aliases expand to 10^9 values."""
 
 
 class HomeFileError(ValueError):
@@ -29,36 +39,107 @@ def demo_home_path() -> Path:
     return Path(str(resources.files("assistant.home") / "data" / DEMO_HOME))
 
 
-def load_home(path: str | Path | None = None) -> Home:
+def load_home(path: str | Path | None = None, report: Callable[[str], None] | None = None) -> Home:
     """Load a home file; ``None`` loads the demo home shipped with Hearth."""
     file = Path(path) if path else demo_home_path()
     try:
-        raw = file.read_bytes()
-    except OSError as err:
-        raise HomeFileError(f"{file}: cannot read home file: {err.strerror or err}") from None
+        raw = read_regular_bytes(file, "home file", MAX_HOME_BYTES)
+    except FileRefused as err:
+        raise HomeFileError(str(err)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HomeFileError(f"{file}: not a UTF-8 text file") from None
-    return parse_home(text, str(file))
+    return parse_home(text, str(file), report)
 
 
-def parse_home(text: str, source: str = "<home>") -> Home:
+def parse_home(
+    text: str, source: str = "<home>", report: Callable[[str], None] | None = None
+) -> Home:
+    """Build a Home from YAML text; a bad device is passed to ``report`` (default: one notice
+    line on stderr) and left out, a file that is not a home at all raises HomeFileError."""
     try:
+        _check_depth(text, source)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise HomeFileError(f"{where}: not valid YAML: {problem}") from None
-    return _Builder(source).build(root)
+    except RecursionError:
+        raise HomeFileError(f"{source}: not valid YAML: nested too deeply") from None
+    return _Builder(source, report or notices.say).build(root)
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse deep nesting from the event stream (the parser is iterative, the composer not)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise HomeFileError(
+                    f"{source}:{line}: nested more than {MAX_DEPTH} levels deep; "
+                    "a home file is never that deep"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _expanded_size(node: yaml.Node, limit: int) -> int:
+    """How many values ``node`` holds once every alias is expanded, stopping past ``limit``.
+
+    Aliases make the node graph a DAG (or, with a recursive anchor, a cycle); sizes are
+    memoized per node so the count itself costs one walk of the graph. Aliases can also nest
+    deeper than the text does (a chain of anchors each holding the last): past ``MAX_DEPTH``
+    the walk stops, so it never recurses far.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(current: yaml.Node, depth: int) -> int:
+        key = id(current)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _Recursive
+        if isinstance(current, yaml.ScalarNode):
+            return 1
+        if depth > MAX_DEPTH:
+            raise _TooDeep
+        active.add(key)
+        total = 1
+        children: list[yaml.Node] = (
+            [item for pair in current.value for item in pair]
+            if isinstance(current, yaml.MappingNode)
+            else list(current.value)
+        )
+        for child in children:
+            total += size(child, depth + 1)
+            if total > limit:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(node, 0)
+
+
+class _TooDeep(Exception):
+    """Aliases nest the value deeper than any home attribute needs."""
+
+
+class _Recursive(Exception):
+    """An anchor used inside itself: its expansion never ends."""
 
 
 class _Builder:
     """Walks the YAML node tree so that every error can point at a line."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, report: Callable[[str], None]) -> None:
         self.source = source
+        self.report = report
 
     def fail(self, node: yaml.Node | None, message: str) -> HomeFileError:
         line = f":{node.start_mark.line + 1}" if node is not None else ""
@@ -110,6 +191,9 @@ class _Builder:
         if root is None:
             raise self.fail(None, "home file is empty")
         top = self.mapping(root, "the home file")
+        if not set(top) & {"areas", "devices", "floors"}:
+            # Some other file (.env, a credentials file): its keys are not echoed back.
+            raise self.fail(root, "not a Hearth home file (no 'devices', 'areas' or 'floors')")
         self.check_keys(top, {"areas", "devices", "floors"}, "the home file")
         if "devices" not in top:
             raise self.fail(root, "the home file has no 'devices' list")
@@ -162,16 +246,30 @@ class _Builder:
 
         devices: dict[str, Device] = {}
         device_nodes: dict[str, yaml.Node] = {}
+        skipped: list[str] = []
         for node in self.sequence(top.get("devices"), "devices"):
-            device = self.device(node, areas)
-            if device.id in devices:
-                raise self.fail(node, f"duplicate device id '{device.id}'")
+            # A bad device is reported with its line and left out; the rest of the home works.
+            try:
+                device = self.device(node, areas)
+                if device.id in devices:
+                    raise self.fail(node, f"duplicate device id '{device.id}'")
+            except HomeFileError as err:
+                skipped.append(str(err))
+                continue
             devices[device.id] = device
             device_nodes[device.id] = node
+        for device in list(devices.values()):
+            try:
+                self.check_scene(device, devices, node_for=device_nodes[device.id])
+            except HomeFileError as err:
+                skipped.append(str(err))
+                del devices[device.id]
         if not devices:
+            if skipped:
+                raise HomeFileError(f"{skipped[0]} (and the home has no other usable device)")
             raise self.fail(top["devices"], "the home has no devices")
-        for device in devices.values():
-            self.check_scene(device, devices, node_for=device_nodes[device.id])
+        for problem in skipped:
+            self.report(f"{problem}; left that device out")
         return Home(areas.values(), devices.values(), floors.values())
 
     def device(self, node: yaml.Node, areas: dict[str, Area]) -> Device:
@@ -199,7 +297,7 @@ class _Builder:
         if "attributes" in fields:
             if not isinstance(fields["attributes"], yaml.MappingNode):
                 raise self.fail(fields["attributes"], f"{what}'s attributes must be a mapping")
-            attributes = yaml.SafeLoader("").construct_document(fields["attributes"])
+            attributes = self.attributes(fields["attributes"], what)
         state = self.scalar(fields["state"], f"{what}'s state") if "state" in fields else "unknown"
         return Device(
             id=device_id,
@@ -210,6 +308,38 @@ class _Builder:
             state=state,
             attributes=attributes,
         )
+
+    def attributes(self, node: yaml.MappingNode, what: str) -> dict[str, Any]:
+        """Plain data only, of bounded size; the device is refused with its line otherwise."""
+        try:
+            values = _expanded_size(node, MAX_ATTRIBUTE_VALUES)
+        except _Recursive:
+            raise self.fail(node, f"{what}'s attributes use an anchor inside itself") from None
+        except _TooDeep:
+            raise self.fail(
+                node, f"{what}'s attributes nest more than {MAX_DEPTH} levels deep through aliases"
+            ) from None
+        if values > MAX_ATTRIBUTE_VALUES:
+            raise self.fail(
+                node,
+                f"{what}'s attributes are too large (more than {MAX_ATTRIBUTE_VALUES} values "
+                "once aliases are expanded)",
+            )
+        try:
+            attributes = yaml.SafeLoader("").construct_document(node)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            problem = getattr(err, "problem", None) or "cannot be read"
+            raise self.fail(
+                None if mark is None else node, f"{what}'s attributes: {problem.split(chr(10))[0]}"
+            ) from None
+        except (TypeError, ValueError) as err:  # e.g. an unhashable mapping key
+            raise self.fail(node, f"{what}'s attributes: {str(err)[:80]}") from None
+        try:
+            check_attributes(attributes)
+        except AttributeProblem as err:
+            raise self.fail(node, f"{what}: {err}") from None
+        return attributes
 
     def check_scene(self, device: Device, devices: dict[str, Device], node_for: yaml.Node) -> None:
         members = device.attributes.get("entities")

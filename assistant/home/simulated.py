@@ -29,6 +29,7 @@ from assistant.home import effects, sensitivity
 from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Device, Domain, Home
+from assistant.storage import OpenMode, notices, open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,24 +63,11 @@ class SimulatedBackend:
         self._bus = bus
         self._lock = threading.RLock()
         self.db_path = Path(db_path)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._cache: dict[str, Device] | None = None
         self._cache_version: int | None = None
+        self._db = _open_state(self.db_path)
         try:
-            self._db = sqlite3.connect(
-                self.db_path,
-                timeout=BUSY_TIMEOUT_S,
-                check_same_thread=False,
-                isolation_level=None,
-            )
-        except sqlite3.Error as err:
-            raise BackendError(
-                f"{self.db_path}: cannot open the home state database: {err}"
-            ) from None
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
             self._seed(home)
             # What this process has shown so far; ``refresh`` announces anything else.
             self._announced: dict[str, Device] = self._devices()
@@ -96,7 +84,16 @@ class SimulatedBackend:
         """
         fingerprint = home_fingerprint(home)
         if self._seeded(fingerprint, home):
-            return  # nothing to write (a read-only data folder can still be read)
+            if _rows_readable(self._db, home):
+                return  # nothing to write (a read-only data folder can still be read)
+            notices.say(
+                f"the home state in {self.db_path} was damaged; rebuilt it from the home file "
+                "(device states are back to the file's)",
+                key=f"home-rebuilt:{self.db_path}",
+            )
+            with self._transaction() as db:
+                _write_layout(db, home, fingerprint)
+            return
         with self._transaction() as db:
             if self._seeded(fingerprint, home):
                 return  # another process seeded it first
@@ -107,14 +104,7 @@ class SimulatedBackend:
                     [_row(d) for d in home.devices.values()],
                 )
                 return
-            db.execute("DELETE FROM devices")
-            db.executemany(
-                "INSERT INTO devices (id, state, attributes) VALUES (?, ?, ?)",
-                [_row(d) for d in home.devices.values()],
-            )
-            db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (fingerprint,)
-            )
+            _write_layout(db, home, fingerprint)
 
     def _seeded(self, fingerprint: str, home: Home) -> bool:
         row = self._db.execute("SELECT value FROM meta WHERE key='layout'").fetchone()
@@ -276,6 +266,16 @@ def _row(device: Device) -> tuple[str, str, str]:
     return (device.id, device.state, json.dumps(dict(device.attributes)))
 
 
+def _write_layout(db: sqlite3.Connection, home: Home, fingerprint: str) -> None:
+    """Every device as the home file has it, and the layout they belong to (inside a write)."""
+    db.execute("DELETE FROM devices")
+    db.executemany(
+        "INSERT INTO devices (id, state, attributes) VALUES (?, ?, ?)",
+        [_row(d) for d in home.devices.values()],
+    )
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (fingerprint,))
+
+
 def _changed(before: Device, after: Device) -> DeviceChanged:
     return DeviceChanged(
         device_id=after.id,
@@ -283,6 +283,40 @@ def _changed(before: Device, after: Device) -> DeviceChanged:
         attributes=dict(after.attributes),
         previous_state=before.state,
     )
+
+
+def _open_state(path: Path) -> sqlite3.Connection:
+    """The state database; damage → a fresh one (seeded from the home file by the caller),
+    a folder Hearth cannot write → this run's changes are kept in memory. Both said once."""
+    opened = open_database(
+        path,
+        _SCHEMA,
+        "home state",
+        restarted="rebuilt it from the home file",
+        unsaved="device changes are kept for this run only",
+        busy_timeout_s=BUSY_TIMEOUT_S,
+    )
+    if opened.mode is not OpenMode.READ_ONLY:
+        return opened.connection
+    memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    opened.connection.backup(memory)
+    opened.connection.close()
+    return memory
+
+
+def _rows_readable(db: sqlite3.Connection, home: Home) -> bool:
+    """Whether the saved rows of the home's devices are what Hearth writes (state text and a
+    JSON object of attributes); rows damaged by hand or by a crash of something else are not."""
+    try:
+        rows = db.execute("SELECT id, state, attributes FROM devices").fetchall()
+        for device_id, state, attributes in rows:
+            if device_id in home.devices and (
+                not isinstance(state, str) or not isinstance(json.loads(attributes), dict)
+            ):
+                return False
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return False
+    return True
 
 
 class _Transaction:

@@ -15,7 +15,6 @@ torch's CPU kernels; the compression benchmark measures it).
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,10 +79,12 @@ class OpenAIWhisperEngine(ShortWindowWhisper):
             torch.set_num_threads(self.options.cpu_threads)
         try:
             model = whisper.load_model(str(folder / CHECKPOINT), device="cpu").eval()
-        except (RuntimeError, OSError, KeyError, ValueError, pickle.UnpicklingError) as err:
+        except Exception as err:  # unpickling a foreign file can raise anything (IndexError, ...)
+            # The kind of failure only: unpickler messages quote the bytes they choked on.
             raise SpeechError(
                 SpeechErrorCode.LOAD_FAILED,
-                f"cannot load the Whisper checkpoint in {folder}: {err}",
+                f"cannot load the Whisper checkpoint in {folder}: not a usable checkpoint "
+                f"({type(err).__name__}); `hearth models verify {WHISPER_TINY_EN_OPENAI}` checks it",
             ) from err
         model = _half(model, torch) if self.options.fp16 else model.float()
         tokenizer = whisper.tokenizer.get_tokenizer(

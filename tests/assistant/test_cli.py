@@ -225,14 +225,6 @@ BAD_INPUT = [
         id="unknown-area",
     ),
     pytest.param(
-        _home(
-            "devices:\n  - {id: light.x, name: X, domain: light}\n"
-            "  - {id: light.x, name: Y, domain: light}\n"
-        ),
-        ":3: duplicate device id 'light.x'",
-        id="duplicate-ids",
-    ),
-    pytest.param(
         _home("devices:\n  - {id: jacuzzi.tub, name: Tub, domain: jacuzzi}\n"),
         ":2: device 'jacuzzi.tub' has unknown domain 'jacuzzi'",
         id="unknown-domain",
@@ -251,6 +243,22 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, make: Any, message: str) -
     assert lines[0].startswith("hearth: ")
     assert message in lines[0]
     assert done.stdout == ""
+
+
+def test_a_bad_device_is_reported_with_its_line_and_the_rest_works(tmp_path: Path) -> None:
+    """ARCHITECTURE: a bad entity is reported (file:line) and skipped."""
+    home = tmp_path / "home.yaml"
+    home.write_text(
+        "devices:\n  - {id: light.x, name: X, domain: light}\n"
+        "  - {id: light.x, name: Y, domain: light}\n",
+        encoding="utf-8",
+    )
+    done = hearth("parse", "--home", str(home), "--json", "turn on x")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["actions"][0]["device"] == "light.x"
+    assert done.stderr == (
+        f"hearth: {home}:3: duplicate device id 'light.x'; left that device out\n"
+    )
 
 
 def test_devices_table() -> None:

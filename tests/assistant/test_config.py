@@ -133,7 +133,7 @@ def test_atomic_save_leaves_old_file_on_failure(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ConfigError, match="cannot save the config: disk full"):
         cfg.save(Config(home=HomeConfig(this_room="bedroom")), file)
     monkeypatch.undo()
     assert cfg.load(file).home.this_room == "kitchen"

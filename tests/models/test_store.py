@@ -26,6 +26,7 @@ from models.store import (
     DownloadCancelled,
     DownloadFailed,
     ImportFailed,
+    ImportUnverifiable,
     InstallState,
     InsufficientSpace,
     ModelNotInstalled,
@@ -344,13 +345,22 @@ def test_import_folder_zip_and_file(tmp_path: Path) -> None:
         url_spec("single", ["http://127.0.0.1:9/none"]),
     )
 
-    store.import_path("from-folder", tmp_path / "offline")  # the folder holding the model
-    store.import_path("from-zip", tmp_path / "v.zip")
+    # The folder holding the model: no pin covers these files, so only --trust installs them.
+    with pytest.raises(ImportUnverifiable, match="--trust"):
+        store.import_path("from-folder", tmp_path / "offline")
+    assert store.state("from-folder") is InstallState.MISSING
+    store.import_path("from-folder", tmp_path / "offline", trust=True)
+    store.import_path("from-zip", tmp_path / "v.zip")  # the catalog's pinned archive
     store.import_path("single", single)
 
     for model_id in ("from-folder", "from-zip", "single"):
         assert store.state(model_id) is InstallState.CACHED
         assert store.verify(model_id).ok
+    assert [store.verify(m).verified for m in ("from-folder", "from-zip", "single")] == [
+        False,
+        True,
+        True,
+    ]
     manifest = json.loads((store.path("from-zip") / MANIFEST_NAME).read_text())
     assert manifest["origin"] == "import"
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import storage
 from assistant.cli import main
 from assistant.config import CONFIG_ENV, data_dir
 from assistant.egress import EGRESS_FILE, IN_FLIGHT, EgressLog
@@ -188,10 +189,11 @@ def test_privacy_shows_and_clears_a_damaged_log(corrupt, capsys):
     assert all(".damaged-" not in p.name for p in leftovers)
 
 
-def test_clear_works_on_a_log_damaged_while_open(tmp_path: Path):
+def test_clear_works_on_a_log_damaged_while_open(tmp_path: Path, monkeypatch):
     notices: list[str] = []
+    monkeypatch.setattr(storage.notices, "sink", notices.append)
     path = tmp_path / EGRESS_FILE
-    log = EgressLog(path, notify=notices.append)
+    log = EgressLog(path)
     for number in range(40):
         log.record("127.0.0.1", f"{SECRET} {number}", b"x" * 300, "ok: answer")
     log._run(lambda db: db.execute("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -72,13 +72,6 @@ ERRORS = [
     ("devices: []\n", ":1: the home has no devices"),
     ("rooms: []\ndevices: []\n", ":1: the home file has unknown key 'rooms'"),
     (
-        (
-            "devices:\n  - {id: light.a, name: A, domain: light}\n"
-            "  - {id: light.a, name: B, domain: light}\n"
-        ),
-        ":3: duplicate device id 'light.a'",
-    ),
-    (
         "devices:\n  - {id: light.a, name: A, domain: lamp}\n",
         ":2: device 'light.a' has unknown domain 'lamp'",
     ),
@@ -132,13 +125,6 @@ ERRORS = [
         ":3: not valid YAML",
     ),
     (
-        (
-            "devices:\n  - {id: light.a, name: A, domain: light}\n"
-            "  - {id: scene.s, name: S, domain: scene, attributes: {entities: {light.nope: {}}}}\n"
-        ),
-        ":3: scene 'scene.s' names unknown device 'light.nope'",
-    ),
-    (
         "devices:\n  - {id: light.a, name: A, domain: light}\ndevices: []\n",
         ":3: the home file has 'devices' twice",
     ),
@@ -152,6 +138,51 @@ def test_errors_name_file_line_and_problem(text: str, message: str) -> None:
     assert str(err.value).startswith("home.yaml")
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+SKIPPED = [
+    (
+        (
+            "devices:\n  - {id: light.a, name: A, domain: light}\n"
+            "  - {id: light.a, name: B, domain: light}\n"
+        ),
+        "home.yaml:3: duplicate device id 'light.a'",
+    ),
+    (
+        (
+            "devices:\n  - {id: light.a, name: A, domain: light}\n"
+            "  - {id: scene.s, name: S, domain: scene, attributes: {entities: {light.nope: {}}}}\n"
+        ),
+        "home.yaml:3: scene 'scene.s' names unknown device 'light.nope'",
+    ),
+    (
+        (
+            "devices:\n  - {id: light.a, name: A, domain: light}\n"
+            "  - {id: light.b, name: B, domain: light, attributes: {brightness: .nan}}\n"
+        ),
+        "home.yaml:3: device 'light.b': attribute 'brightness' must be a finite number",
+    ),
+    (
+        "devices:\n  - {id: light.a, name: A, domain: light}\n  - 5\n",
+        "home.yaml:3: a device must be a mapping",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), SKIPPED, ids=range(len(SKIPPED)))
+def test_a_bad_device_is_reported_with_its_line_and_left_out(text: str, message: str) -> None:
+    reported: list[str] = []
+    home = parse_home(text, "home.yaml", reported.append)
+    assert list(home.devices) == ["light.a"]
+    assert len(reported) == 1 and reported[0].startswith(message)
+    assert reported[0].endswith("; left that device out")
+
+
+def test_only_bad_devices_is_one_line_naming_the_first(tmp_path: Path) -> None:
+    with pytest.raises(HomeFileError) as err:
+        parse_home("devices:\n  - {id: light.a, name: A, domain: lamp}\n  - 7\n", "home.yaml")
+    assert str(err.value).startswith("home.yaml:2: device 'light.a' has unknown domain 'lamp'")
+    assert str(err.value).endswith("(and the home has no other usable device)")
 
 
 def test_file_errors(tmp_path: Path) -> None:

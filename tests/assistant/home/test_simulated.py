@@ -144,13 +144,22 @@ def test_snapshots_are_immutable(small: Home, tmp_path: Path) -> None:
     backend.close()
 
 
-def test_corrupt_database_is_a_backend_error(small: Home, tmp_path: Path) -> None:
-    from assistant.home.backend import BackendError
-
+def test_corrupt_database_is_rebuilt_from_the_home_file_and_said_once(
+    small: Home, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "home.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(BackendError, match="cannot open"):
-        SimulatedBackend(small, db)
+    backend = SimulatedBackend(small, db)
+    assert states(backend) == {d.id: (d.state, dict(d.attributes)) for d in small.devices.values()}
+    backend.execute([Action("light.a", K.TURN_ON)])
+    backend.close()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "rebuilt it from the home file" in err
+    assert [p.name.split(".damaged-")[0] for p in tmp_path.glob("*.damaged-*")] == ["home.sqlite3"]
+    reopened = SimulatedBackend(small, db)  # the new file is healthy: nothing more is said
+    assert reopened.home().device("light.a").state == "on"
+    reopened.close()
+    assert capsys.readouterr().err == ""
 
 
 def test_reads_see_another_connections_changes(small: Home, tmp_path: Path) -> None:
@@ -211,3 +220,25 @@ def test_refresh_announces_outside_changes_once(small: Home, tmp_path: Path) -> 
     assert window.refresh() == []
     window.close()
     cli.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE devices SET attributes='{not json' WHERE id='light.b'",
+        "UPDATE devices SET attributes='[1, 2]' WHERE id='light.b'",
+        "UPDATE devices SET attributes=x'00ff' WHERE id='light.b'",
+    ],
+)
+def test_damaged_rows_are_rebuilt_and_said(
+    small: Home, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    db = tmp_path / "home.sqlite3"
+    SimulatedBackend(small, db).close()
+    with sqlite3.connect(db) as raw:
+        raw.execute(damage)
+    raw.close()
+    backend = SimulatedBackend(small, db)
+    assert backend.home().device("light.b").attributes == {"brightness": 50}
+    backend.close()
+    assert "rebuilt it from the home file" in capsys.readouterr().err

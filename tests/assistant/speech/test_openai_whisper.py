@@ -84,3 +84,16 @@ def test_a_broken_checkpoint_is_a_load_error(tmp_path) -> None:
     with pytest.raises(SpeechError) as info:
         get_engine("openai-whisper", SpeechConfig(model=str(tmp_path))).load()
     assert info.value.code is SpeechErrorCode.LOAD_FAILED
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"root:$6$SECRETHASH:19000:0:99999:7:::\n", b"password=SECRETHASH\n" * 3],
+)
+def test_a_foreign_file_is_a_load_error_that_never_quotes_it(tmp_path, content: bytes) -> None:
+    """Before: some foreign files escaped as IndexError tracebacks; messages quoted bytes."""
+    (tmp_path / "tiny.en.pt").write_bytes(content)
+    with pytest.raises(SpeechError) as info:
+        get_engine("openai-whisper", SpeechConfig(model=str(tmp_path))).load()
+    assert info.value.code is SpeechErrorCode.LOAD_FAILED
+    assert "SECRET" not in str(info.value) and "\n" not in str(info.value)
