@@ -194,6 +194,11 @@ class IntentCard(QFrame):
         self.source_badge.setAccessibleDescription(help_text)
         self.source_badge.show()
 
+    @property
+    def asking(self) -> bool:
+        """Whether the Yes/No buttons of a pending question are shown."""
+        return not self.confirm_box.isHidden()
+
     def clear_confirmation(self) -> None:
         """Hide the Yes/No buttons once answered, so a second click cannot answer twice."""
         self.confirm_box.hide()

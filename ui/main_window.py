@@ -292,7 +292,10 @@ class MainWindow(QMainWindow):
         return self.voice_controls.handle_push_to_talk(command)
 
     def cancel(self) -> None:
-        """Cancel button and Esc: drop what the pipeline is doing (listening, thinking, speaking)."""
+        """Cancel button and Esc: drop what the pipeline is doing (listening, thinking, speaking)
+        and a question waiting for an answer (as saying "no" would)."""
+        if self.intent_card.asking:
+            self._answer("no")
         self.voice_controls.cancel()
 
     def set_muted(self, muted: bool) -> None:
