@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from assistant.conversation import TurnResult
 from assistant.home.commands import Action, ActionKind
 from assistant.home.model import Home
+from ui.elided_label import ElidedLabel
 from ui.style import SOURCE_COLORS, badge_css
 
 _UNITS = {"brightness": "%", "position": "%", "volume": "%", "temperature": "°"}
@@ -158,10 +159,10 @@ class IntentCard(QFrame):
         footer.addWidget(self.undo_button)
         outer.addLayout(footer)
 
-    def _value(self, form: QFormLayout, name: str) -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    def _value(self, form: QFormLayout, name: str) -> ElidedLabel:
+        # One line each, cut with "…" (whole text in the tooltip): wrapped lines in a form
+        # were squeezed onto one another when the window was small (800×600).
+        label = ElidedLabel()
         label.setAccessibleName(name)
         caption = QLabel(name)
         caption.setObjectName("secondary")

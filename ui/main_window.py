@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QSplitter, QWidget
 
 from assistant.config import Config
 from assistant.home.model import Home
@@ -147,7 +147,15 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.panel)
+        # The column scrolls rather than squeezing its parts over one another: the window
+        # fits a 800×600 screen, and every line in it stays readable.
+        self.panel_scroll = QScrollArea()
+        self.panel_scroll.setWidgetResizable(True)
+        self.panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.panel_scroll.setWidget(self.panel)
+        self.panel_scroll.setMinimumWidth(self.panel.minimumSizeHint().width())
+        splitter.addWidget(self.panel_scroll)
         splitter.addWidget(self.home_view)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
