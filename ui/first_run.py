@@ -37,6 +37,13 @@ from ui.settings_common import note
 from ui.speed_check import Measurer, SpeedCheckPanel, engine_measurer
 
 WAKE_UNAVAILABLE = "Wake word check: available when voice is installed."
+#: The wake-word step without a working microphone: what happened and how to go on.
+NO_MICROPHONE = (
+    "No microphone was found, so Hearth can't listen for the wake word. You can go on without "
+    "one: press Next and type commands in the box, or use the device cards. To talk later, plug "
+    "in a microphone, choose it in Settings → Voice, and hold Space or the talk button "
+    "(push-to-talk) while you speak."
+)
 _WAKE_PACKAGES = {"microwakeword": "pymicro_wakeword", "openwakeword": "pyopen_wakeword"}
 
 
@@ -106,6 +113,8 @@ class FirstRunDialog(QDialog):
         self._measure = measure or engine_measurer(config)
         self._load = load_sounddevice
         self.wake = wake_factory(config.wake)
+        #: Why the microphone cannot be used ("" while it works or is still being looked for).
+        self.mic_problem = ""
         self.monitor = MicMonitor(load_sounddevice, self)
 
         self.steps = QStackedWidget()
@@ -247,8 +256,12 @@ class FirstRunDialog(QDialog):
             self.wake_status.clear()
             self.monitor.start(self.microphone.currentData())
         elif index == 1:
-            self.wake_status.setText("Listening for the wake word…" if self.wake else "")
-            self.monitor.start(self.microphone.currentData(), self.wake)
+            if self.mic_problem:
+                self.monitor.stop()
+                self._show_no_microphone()
+            else:
+                self.wake_status.setText("Listening for the wake word…" if self.wake else "")
+                self.monitor.start(self.microphone.currentData(), self.wake)
         else:
             self.monitor.stop()
         if index == self.SPEED_STEP and not self.speed.has_run:
@@ -309,17 +322,29 @@ class FirstRunDialog(QDialog):
         self.microphone.setCurrentIndex(max(index, 0))
         self.microphone.blockSignals(False)
         if not devices:
-            self.mic_status.setText("No microphone found. You can still type commands.")
+            self.mic_problem = "No microphone found. You can still type commands."
+            self.mic_status.setText(self.mic_problem)
+            if self.steps.currentIndex() == 1:
+                self._show_no_microphone()
 
     def _restart(self) -> None:
         if self.steps.currentIndex() in (0, 1):
+            self.mic_problem = ""  # another microphone was chosen: try it
             self.go(self.steps.currentIndex())
 
     def _mic_started(self, name: str) -> None:
+        self.mic_problem = ""
         self.mic_status.setText(f"Listening on {name}. Speak and watch the bar.")
 
     def _mic_failed(self, message: str) -> None:
-        self.mic_status.setText(f"The microphone did not open: {message}. You can skip this.")
+        self.mic_problem = f"The microphone did not open: {message}. You can skip this."
+        self.mic_status.setText(self.mic_problem)
+        if self.steps.currentIndex() == 1:
+            self._show_no_microphone()
+
+    def _show_no_microphone(self) -> None:
+        """The wake-word step never waits on a microphone that is not there."""
+        self.wake_status.setText(NO_MICROPHONE)
 
     def _wake_heard(self, word: str, probability: float) -> None:
         self.wake_status.setText(f"Heard “{phrase_of(word)}” ({probability:.0%}). It works!")
@@ -330,4 +355,4 @@ class FirstRunDialog(QDialog):
         self.wake_status.setText(reason)
 
 
-__all__ = ["FirstRunChoices", "FirstRunDialog", "engine_wake_factory"]
+__all__ = ["NO_MICROPHONE", "FirstRunChoices", "FirstRunDialog", "engine_wake_factory"]
