@@ -102,6 +102,11 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(740, 680)
 
+        # A problem shown after Save goes away as soon as the choice that caused it is undone
+        # (Vosk without its model, then back to Whisper).
+        self.speech_engine.currentIndexChanged.connect(self._recheck)
+        self.speech_model.currentIndexChanged.connect(self._recheck)
+
         self.home_tab.load(self.config)
         self.voice_tab.load(self.config)
         self.cloud_tab.load(self.config)
@@ -203,6 +208,17 @@ class SettingsDialog(QDialog):
         self.saved.emit(updated)
         self.accept()
         return True
+
+    def _recheck(self) -> None:
+        """Check the form again while a problem is shown: hide it once fixed, else update it."""
+        if self.message.isHidden():
+            return
+        try:
+            self.collect()
+        except FieldError as err:
+            self.message.setText(str(err))
+            return
+        self.message.hide()
 
     def show_problem(self, text: str, widget: QWidget) -> None:
         """Say what is wrong next to the buttons and take the user to the field."""
