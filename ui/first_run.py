@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant import config as config_module
 from assistant.audio.microphone import InputDevice, list_input_devices
 from assistant.config import Config, WakeConfig
+from assistant.speech.speed_record import record_report
 from ui.level_meter import LevelMeter, MicMonitor, SoundDeviceLoader, WakeFactory
 from ui.long_job import run_once
 from ui.preferences import UiPreferences
@@ -220,7 +222,13 @@ class FirstRunDialog(QDialog):
                 "Cancel at any time and the current engine stays."
             )
         )
-        self.speed = SpeedCheckPanel(self.config.speech.engine, self._measure)
+        speech = self.config.speech
+        self.speed = SpeedCheckPanel(
+            speech.engine,
+            self._measure,
+            # Kept at once, so Settings and `hearth models list` show the numbers right away.
+            keep=lambda report: record_report(report, speech, config_module.data_dir()),
+        )
         self.speed.engine_chosen.connect(self._engine_chosen)
         column.addSpacing(8)
         column.addWidget(self.speed)
