@@ -32,7 +32,7 @@ from ui.engine_display import EngineDisplay
 from ui.history_keeper import HistoryKeeper
 from ui.home_view import HomeView
 from ui.icon import app_icon
-from ui.ptt import PushToTalkServer
+from ui.ptt import RAISE, PushToTalkServer
 from ui.shortcuts import ShortcutsDialog
 from ui.style import STYLESHEET
 from ui.tray import TrayIcon
@@ -296,8 +296,20 @@ class MainWindow(QMainWindow):
         self.voice_controls.set_available(available)
 
     def handle_push_to_talk(self, command: str) -> str:
-        """press / release / toggle from Space, the tray or ``python -m ui.ptt``; the answer line."""
+        """press / release / toggle from Space, the tray or ``python -m ui.ptt``, and ``raise``
+        from a second launch of Hearth; the answer line."""
+        if command == RAISE:
+            self.bring_to_front()
+            return "ok raised"
         return self.voice_controls.handle_push_to_talk(command)
+
+    def bring_to_front(self) -> None:
+        """Show the window wherever it was (hidden in the tray, minimized, behind others)."""
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+        if self.tray is not None:
+            self.tray.set_window_visible(True)
 
     def cancel(self) -> None:
         """Cancel button and Esc: drop what the pipeline is doing (listening, thinking, speaking)
