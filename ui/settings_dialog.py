@@ -146,6 +146,7 @@ class SettingsDialog(QDialog):
         self.history_enabled, self.retention = cloud.history_enabled, cloud.retention
         self.start_minimized, self.notifications = app.start_minimized, app.notifications
         self.close_to_tray = app.close_to_tray
+        self.autostart = app.autostart
 
     def _start_background_reads(self) -> None:
         loader = self.context.load_sounddevice  # not self: a worker must hold no widget
@@ -204,6 +205,11 @@ class SettingsDialog(QDialog):
             return False
         self.app_tab.store(self.context.preferences)
         self.config = updated
+        try:
+            self.app_tab.store_autostart()
+        except OSError as err:
+            self.show_problem(f"Starting at login could not be set up: {err}", self.app_tab)
+            return False
         self.message.hide()
         self.saved.emit(updated)
         self.accept()
