@@ -20,7 +20,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from assistant import api_key
 from assistant import config as config_module
+from assistant.api_key import ApiKeyStore
 from assistant.audio.microphone import InputDevice, list_input_devices
 from assistant.config import Config, ConfigError
 from assistant.home.model import Area
@@ -51,6 +53,7 @@ class SettingsContext:
     store: ModelStore | None = None
     areas: tuple[Area, ...] = ()
     session_home: str | None = None  # --home: this session runs on a temporary copy of it
+    key_store: ApiKeyStore | None = None  # None: the user's (the OS keyring, else a 0600 file)
 
 
 class SettingsDialog(QDialog):
@@ -64,6 +67,7 @@ class SettingsDialog(QDialog):
         self.context = context
         self.config = context.config
         self.store = context.store or ModelStore(config_module.cache_dir())
+        self.key_store = context.key_store or api_key.default_store(context.config_path)
         self.setWindowTitle("Hearth settings")
         self.setAccessibleName("Hearth settings")
         self.installed: Installed | None = None
@@ -143,6 +147,11 @@ class SettingsDialog(QDialog):
         self.cloud_enabled, self.cloud_sentence = cloud.cloud_enabled, cloud.cloud_sentence
         self.cloud_url, self.cloud_model = cloud.cloud_url, cloud.cloud_model
         self.cloud_states = cloud.cloud_states
+        self.api_key, self.key_status, self.forget_key = (
+            cloud.api_key,
+            cloud.key_status,
+            cloud.forget_key,
+        )
         self.history_enabled, self.retention = cloud.history_enabled, cloud.retention
         self.start_minimized, self.notifications = app.start_minimized, app.notifications
         self.close_to_tray = app.close_to_tray
@@ -153,6 +162,13 @@ class SettingsDialog(QDialog):
         run_once(self, lambda: list_input_devices(loader()), self._got_devices, self._no_devices)
         store = self.store
         run_once(self, lambda: read_installed(store), self._got_installed, self._no_models)
+        keys = self.key_store  # the keyring may be slow to answer (a locked Secret Service)
+        run_once(
+            self,
+            lambda: keys.get().location,
+            self.cloud_tab.show_key,
+            self.cloud_tab.key_unreadable,
+        )
 
     def _got_devices(self, devices: list[InputDevice]) -> None:
         self.voice_tab.set_devices(devices, self.config.audio.input_device)
@@ -205,6 +221,11 @@ class SettingsDialog(QDialog):
             return False
         self.app_tab.store(self.context.preferences)
         self.config = updated
+        try:
+            self.cloud_tab.store_key(self.key_store)
+        except (OSError, ValueError) as err:
+            self.show_problem(f"The API key could not be stored: {err}", self.api_key)
+            return False
         try:
             self.app_tab.store_autostart()
         except OSError as err:
