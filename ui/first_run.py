@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -32,6 +33,7 @@ from assistant import config as config_module
 from assistant.audio.microphone import InputDevice, list_input_devices
 from assistant.config import Config, WakeConfig
 from assistant.speech.speed_record import record_report
+from assistant.tts import voice_installed
 from ui.level_meter import LevelMeter, MicMonitor, SoundDeviceLoader, WakeFactory
 from ui.long_job import run_once
 from ui.preferences import UiPreferences
@@ -39,6 +41,11 @@ from ui.settings_common import note
 from ui.speed_check import Measurer, SpeedCheckPanel, engine_measurer
 
 WAKE_UNAVAILABLE = "Wake word check: available when voice is installed."
+#: The last step on a computer without any voice for spoken replies.
+NO_VOICE = (
+    "No voice is installed, so replies are written only. To hear them, install a voice: "
+    "pip install 'hearth[tts]' (or: apt install espeak-ng)."
+)
 #: The wake-word step without a working microphone: what happened and how to go on.
 NO_MICROPHONE = (
     "No microphone was found, so Hearth can't listen for the wake word. You can go on without "
@@ -75,8 +82,11 @@ class FirstRunChoices:
 
     input_device: str | None = None
     speech_engine: str | None = None
+    speak_replies: bool | None = None
 
     def apply_to(self, config: Config) -> Config:
+        if self.speak_replies is not None:
+            config = replace(config, tts=replace(config.tts, enabled=self.speak_replies))
         if self.input_device is not None:
             config = replace(config, audio=replace(config.audio, input_device=self.input_device))
         if self.speech_engine is not None and self.speech_engine != config.speech.engine:
@@ -245,6 +255,15 @@ class FirstRunDialog(QDialog):
                 "device cards. Settings are under Ctrl+, and the keyboard shortcuts under Help."
             )
         )
+        # Spoken replies: on by default wherever a voice is installed.
+        self.has_voice = voice_installed()
+        self.speak_replies = QCheckBox("Speak replies out loud")
+        self.speak_replies.setAccessibleName("Speak replies")
+        self.speak_replies.setChecked(self.has_voice and self.config.tts.enabled)
+        self.speak_replies.setEnabled(self.has_voice)
+        column.addWidget(self.speak_replies)
+        if not self.has_voice:
+            column.addWidget(self._text(NO_VOICE))
         column.addStretch(1)
         return page
 
@@ -289,8 +308,15 @@ class FirstRunDialog(QDialog):
         """Remember the choices and that the check was done."""
         self.preferences.first_run_done = True
         chosen = self.microphone.currentData() or ""
+        changed = False
         if chosen != self.config.audio.input_device:
             self.choices = replace(self.choices, input_device=chosen)
+            changed = True
+        speak = self.speak_replies.isChecked()
+        if self.has_voice and speak != self.config.tts.enabled:
+            self.choices = replace(self.choices, speak_replies=speak)
+            changed = True
+        if changed:
             self.choices_made.emit(self.choices)
         self.accept()
 
