@@ -184,6 +184,8 @@ def model_choices(
         state = installed.state(spec.id)
         is_default = default == spec.id
         value = "" if is_default else installed.paths.get(spec.id, spec.id)
+        if current and installed.paths.get(spec.id) == current:
+            value = current  # a config that names the model's folder (as older versions saved)
         where = {"packaged": "installed (packaged)", "cached": "installed"}.get(
             state.value, "not installed"
         )

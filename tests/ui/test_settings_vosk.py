@@ -93,3 +93,13 @@ def test_the_problem_clears_when_switching_back_to_another_engine(qtbot, service
     dialog.speech_engine.setCurrentIndex(dialog.speech_engine.findData("faster-whisper"))
     assert dialog.message.isHidden()
     assert dialog.save()
+
+
+def test_a_config_naming_the_default_models_folder_still_selects_it():
+    path = "/cache/models/vosk-en-us-small"
+    installed = Installed(
+        models={VOSK_EN: InstallState.CACHED}, paths={VOSK_EN: path}, packages={"vosk": True}
+    )
+    choices = model_choices("vosk", path, installed, language="en")
+    assert [c.model_id for c in choices if c.value == path] == [VOSK_EN]
+    assert not any(c.label.startswith("Custom") for c in choices)
