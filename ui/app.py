@@ -34,6 +34,7 @@ from ui.preferences import UiPreferences, default_settings
 from ui.ptt import raise_running, server_name
 from ui.runtime_factory import RuntimeFactory
 from ui.signal_refcount import protect_true
+from ui.theme import Theme, apply_theme
 from ui.voice import OpenSource, PacedSource
 
 _LOGGER = logging.getLogger(__name__)
@@ -217,6 +218,8 @@ def create(args: argparse.Namespace) -> DesktopApp:
         config, config_module.config_path(args.config), home_file=args.home, room=args.room
     )
     preferences = UiPreferences(default_settings())
+    if preferences.theme is not Theme.SYSTEM:
+        apply_theme(app, preferences.theme)
     bridge = EngineBridge(app)  # owned by Qt, so it is destroyed on the UI thread
     history = _open_history(config)
     services = AppServices(

@@ -155,7 +155,7 @@ class SettingsDialog(QDialog):
         self.history_enabled, self.retention = cloud.history_enabled, cloud.retention
         self.start_minimized, self.notifications = app.start_minimized, app.notifications
         self.close_to_tray = app.close_to_tray
-        self.autostart = app.autostart
+        self.autostart, self.theme = app.autostart, app.theme
 
     def _start_background_reads(self) -> None:
         loader = self.context.load_sounddevice  # not self: a worker must hold no widget

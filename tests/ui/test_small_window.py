@@ -33,6 +33,11 @@ def _leaves(card: QWidget) -> list[QWidget]:
     ],
 )
 def test_intent_card_lines_do_not_overlap_at_800_by_600(qtbot, window: MainWindow, commands):
+    assert_card_readable_at_800_by_600(qtbot, window, commands)
+
+
+def assert_card_readable_at_800_by_600(qtbot, window: MainWindow, commands: list[str]) -> None:
+    """Run ``commands`` in a 800×600 window; no two lines of the card may overlap."""
     window.resize(800, 600)
     for text in commands:
         with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS):
