@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from assistant.config import Config
 from assistant.home.model import Home
 from ui.app_services import AppServices
 from ui.bridge import EngineBridge
+from ui.column_scroll import ColumnScroll
 from ui.conversation_panel import ConversationPanel
 from ui.diagnostics import diagnostics_text
 from ui.engine_display import EngineDisplay
@@ -149,12 +150,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         # The column scrolls rather than squeezing its parts over one another: the window
         # fits a 800×600 screen, and every line in it stays readable.
-        self.panel_scroll = QScrollArea()
-        self.panel_scroll.setWidgetResizable(True)
-        self.panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.panel_scroll.setWidget(self.panel)
-        self.panel_scroll.setMinimumWidth(self.panel.minimumSizeHint().width())
+        self.panel_scroll = ColumnScroll(self.panel, self.panel.history_panel)
         splitter.addWidget(self.panel_scroll)
         splitter.addWidget(self.home_view)
         splitter.setStretchFactor(0, 0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 
 class Theme(StrEnum):
@@ -78,11 +78,27 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
         if style is not None:
             app.setStyle(style)
         app.setPalette(app.style().standardPalette())
-        return
-    fusion = QStyleFactory.create("Fusion")
-    if fusion is not None:
-        app.setStyle(fusion)
-    app.setPalette(palette)
+    else:
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            app.setStyle(fusion)
+        app.setPalette(palette)
+    _restyle(app)
+
+
+def _restyle(app: QApplication) -> None:
+    """Windows already open take the new palette too.
+
+    A style sheet resolves its ``palette(...)`` colours when a widget is polished and pins them
+    to the widget, so a palette change alone would leave open windows in the old colours; set
+    again, the sheet resolves them anew.
+    """
+    for window in app.topLevelWidgets():
+        for widget in [window, *window.findChildren(QWidget)]:
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet("")
+                widget.setStyleSheet(sheet)
 
 
 def contrast(foreground: QColor, background: QColor) -> float:

@@ -64,3 +64,28 @@ def test_a_long_value_is_cut_with_an_ellipsis_and_kept_whole_in_the_tooltip(qtbo
     assert len(label.shown_text) < len(label.text())
     assert label.toolTip() == label.text()
     assert label.minimumSizeHint().width() < 60
+
+
+def test_at_a_usual_size_the_column_does_not_scroll_and_history_takes_the_room(
+    qtbot, window: MainWindow
+):
+    window.resize(1280, 800)
+    with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS):
+        window.send_text("unlock the front door")
+    qtbot.waitUntil(lambda: window.size().height() == 800)
+    qtbot.wait(50)
+    assert window.panel_scroll.verticalScrollBar().maximum() == 0
+    history = window.panel.history_panel
+    assert history.height() > history.minimumSizeHint().height()
+
+
+def test_at_800_by_600_the_column_scrolls_to_show_everything(qtbot, window: MainWindow):
+    window.resize(800, 600)
+    with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS):
+        window.send_text("unlock the front door")
+    qtbot.waitUntil(lambda: window.panel_scroll.verticalScrollBar().maximum() > 0)
+    bar = window.panel_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    footer = window.panel.settings_button
+    top_left = footer.mapTo(window.panel_scroll.viewport(), footer.rect().topLeft())
+    assert 0 <= top_left.y() <= window.panel_scroll.viewport().height() - footer.height()

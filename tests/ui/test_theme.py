@@ -67,3 +67,12 @@ def test_an_unknown_theme_in_the_file_follows_the_desktop(services):
 def test_the_small_window_holds_in_the_dark_too(qtbot, qapp, window, restore_theme):
     apply_theme(qapp, Theme.DARK)
     assert_card_readable_at_800_by_600(qtbot, window, ["unlock the front door"])
+
+
+def test_an_open_window_takes_the_new_theme_at_once(qtbot, qapp, window, restore_theme):
+    card = window.home_view.cards["light.kitchen_ceiling"]
+    apply_theme(qapp, Theme.DARK)
+    assert window.palette().color(R.Window).lightness() < 60
+    assert card.palette().color(R.Base).lightness() < 60
+    apply_theme(qapp, Theme.LIGHT)
+    assert window.palette().color(R.Window).lightness() > 200
