@@ -45,6 +45,7 @@ from ui.window_menus import WindowCommands, install_menus
 if TYPE_CHECKING:
     from ui.first_run import FirstRunDialog
     from ui.privacy_view import PrivacyDialog
+    from ui.say_dialog import SayDialog
     from ui.settings_dialog import SettingsDialog
 
 __all__ = [
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
                 copy_diagnostics=self.copy_diagnostics,
                 clear_history=self.clear_history,
                 shortcuts=self.show_shortcuts,
+                say=self.show_say,
                 about=self.dialogs.show_about,
                 focus_command=self._focus_command,
                 cancel=self.cancel,
@@ -262,6 +264,9 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         return self.dialogs.show_shortcuts()
+
+    def show_say(self) -> SayDialog:
+        return self.dialogs.show_say()
 
     def clear_history(self, confirm: bool = True) -> bool:
         return self.history_keeper.clear(confirm)
