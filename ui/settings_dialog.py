@@ -40,6 +40,7 @@ from ui.settings_models import (
     read_installed,
 )
 from ui.settings_voice import VoiceTab
+from ui.wheel_guard import guard
 
 
 @dataclass
@@ -83,6 +84,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.cloud_tab, "&Cloud && history")
         self.tabs.addTab(self.app_tab, "&App")
         self._name_fields()
+        for tab in (self.home_tab, self.voice_tab, self.cloud_tab, self.app_tab):
+            guard(tab)  # scrolling the Voice tab must not move the threshold or the engine
 
         self.message = QLabel()
         self.message.setObjectName("error")

@@ -4,7 +4,8 @@ Qt lets a slider or spin box take the wheel as soon as the pointer passes over i
 scrolling the device list with the wheel used to move setpoints and brightness on the way
 down. ``WheelGuard`` gives every value control the wheel only while it has keyboard focus
 (clicked or tabbed to); any other wheel event over a card is handed to the enclosing scroll
-area, which scrolls the list as the person meant.
+area, which scrolls the list as the person meant. The settings dialog's tabs are guarded the
+same way (sliders, spin boxes and combo boxes, which change their choice on the wheel).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QWidget,
 )
 
-#: Controls whose value the wheel would change.
-VALUE_CONTROLS = (QAbstractSlider, QAbstractSpinBox)
+#: Controls whose value the wheel would change (a combo box changes its choice).
+VALUE_CONTROLS = (QAbstractSlider, QAbstractSpinBox, QComboBox)
 
 
 def _value_control(widget: QWidget) -> QWidget | None:
@@ -53,7 +55,10 @@ class WheelGuard(QObject):
             return False  # the person chose this control: the wheel is theirs to use
         area = _scroll_area(watched)
         if area is None:
-            return False
+            if control is None:
+                return False
+            event.ignore()  # not for this control: its parents may scroll
+            return True
         assert isinstance(event, QWheelEvent)
         viewport = area.viewport()
         position = watched.mapTo(viewport, event.position().toPoint())

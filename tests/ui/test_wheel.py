@@ -88,3 +88,25 @@ def test_a_slider_drag_sends_one_change_on_release(qtbot, window):
     assert len(requests) == 1
     (action,) = requests[0]
     assert action.params == {"brightness": 65}
+
+
+def test_the_wheel_over_settings_controls_changes_nothing_until_focused(qtbot, services):
+    from tests.ui.test_settings import _dialog
+
+    dialog = _dialog(qtbot, services)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.wake_auto.setChecked(False)  # the threshold is the person's to set
+    controls = [dialog.wake_threshold, dialog.speech_engine, dialog.retention, dialog.microphone]
+    before = [_value(c) for c in controls]
+    for control in controls:
+        _wheel(control, -120)  # one way only: there and back would hide a change
+    assert [_value(c) for c in controls] == before
+    dialog.activateWindow()
+    dialog.wake_threshold.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(dialog.wake_threshold.hasFocus)
+    _wheel(dialog.wake_threshold, -120)
+    assert _value(dialog.wake_threshold) != before[0]
+
+
+def _value(control: QWidget) -> object:
+    return control.currentIndex() if hasattr(control, "currentIndex") else control.value()
