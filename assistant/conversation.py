@@ -175,14 +175,15 @@ class Conversation:
             return self._finish(turn, None, (), "That is too long for a command", None)
 
         home = self.backend.home()
+        pending = self._pending()
         if ASK_CLOUD_PREFIX.match(turn.text):
+            self._drop_confirmation(pending, None)
             started = time.perf_counter()
             answer = self.fallback.answer(turn.text, home) if self.fallback else None
             turn.timings["cloud"] = (time.perf_counter() - started) * 1000
             if answer is None:
                 return self._finish(turn, None, (), CLOUD_OFF, None)
             return self._run_fallback(turn, home, answer)
-        pending = self._pending()
         self._publish(StageStart(Stage.INTENT))
         if pending is not None and pending["kind"] == "clarify":
             chosen = self._clarified(turn.text, home, pending)
@@ -197,6 +198,7 @@ class Conversation:
         turn.intent_ms = self._elapsed(turn)
         self._publish(StageEnd(Stage.INTENT, turn.intent_ms))
         recognition = turn.recognition
+        self._drop_confirmation(pending, recognition)
         if recognition is None:
             if self.fallback is not None:
                 started = time.perf_counter()
@@ -212,6 +214,12 @@ class Conversation:
         if pending is not None:
             self.store.set("pending", None)  # a new command replaces an unanswered question
         return self._run_plan(turn, home)
+
+    def pending_question(self) -> str | None:
+        """The question waiting for an answer ("Are you sure…?", "Which one…?"), or None when
+        there is none or it expired; front ends show their Yes/No exactly as long as this."""
+        pending = self._pending()
+        return str(pending.get("question") or "") if pending is not None else None
 
     def recognize(self, text: str) -> Recognition | None:
         """What ``text`` would be understood as (repairs included), without acting on it: the
@@ -594,6 +602,17 @@ class Conversation:
             self.store.set("pending", None)
             return None
         return pending
+
+    def _drop_confirmation(
+        self, pending: dict[str, Any] | None, recognition: Recognition | None
+    ) -> None:
+        """Only a clear yes runs waiting actions; anything else (a "stop", a sentence not
+        understood, another command) drops them, so a later "yes" cannot run them by surprise.
+        The pending record stays in ``handle``'s hands, so "no" can still say what it refused."""
+        if pending is None or pending["kind"] != "confirm":
+            return
+        if recognition is None or recognition.intent != "HearthConfirm":
+            self.store.set("pending", None)
 
     def _previous(self) -> dict[str, Any] | None:
         """The last command's devices and meaning, while the conversation is still fresh."""

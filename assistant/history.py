@@ -16,7 +16,8 @@ import sqlite3
 import threading
 import time
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -313,3 +314,21 @@ class History:
 
 def open_history(data_dir: Path, config: HistoryConfig | None = None) -> History:
     return History(data_dir / "history.sqlite3", config)
+
+
+@contextmanager
+def logging_turns(
+    bus: EventBus, data_dir: Path, config: HistoryConfig | None = None
+) -> Iterator[History]:
+    """Log every turn published on ``bus`` while the block runs (a CLI command's lifetime).
+
+    Every entry point that handles turns (the window, ``hearth shell``, ``parse``, ``listen``)
+    logs them, so ``hearth history`` has them all whichever way they were given.
+    """
+    history = open_history(data_dir, config)
+    detach = history.attach(bus)
+    try:
+        yield history
+    finally:
+        detach()
+        history.close()

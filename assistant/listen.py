@@ -291,7 +291,7 @@ def run_history(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if not entries:
             print("The history is empty.", file=out)
             return 0
-        for entry in reversed(entries):
+        for entry in entries:  # newest first, as --help and the window show it
             print(_history_line(entry.to_dict()), file=out)
         return 0
     finally:

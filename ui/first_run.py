@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -28,8 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant import config as config_module
 from assistant.audio.microphone import InputDevice, list_input_devices
 from assistant.config import Config, WakeConfig
+from assistant.speech.speed_record import record_report
+from assistant.tts import voice_installed
 from ui.level_meter import LevelMeter, MicMonitor, SoundDeviceLoader, WakeFactory
 from ui.long_job import run_once
 from ui.preferences import UiPreferences
@@ -37,6 +41,18 @@ from ui.settings_common import note
 from ui.speed_check import Measurer, SpeedCheckPanel, engine_measurer
 
 WAKE_UNAVAILABLE = "Wake word check: available when voice is installed."
+#: The last step on a computer without any voice for spoken replies.
+NO_VOICE = (
+    "No voice is installed, so replies are written only. To hear them, install a voice: "
+    "pip install 'hearth[tts]' (or: apt install espeak-ng)."
+)
+#: The wake-word step without a working microphone: what happened and how to go on.
+NO_MICROPHONE = (
+    "No microphone was found, so Hearth can't listen for the wake word. You can go on without "
+    "one: press Next and type commands in the box, or use the device cards. To talk later, plug "
+    "in a microphone, choose it in Settings → Voice, and hold Space or the talk button "
+    "(push-to-talk) while you speak."
+)
 _WAKE_PACKAGES = {"microwakeword": "pymicro_wakeword", "openwakeword": "pyopen_wakeword"}
 
 
@@ -66,8 +82,11 @@ class FirstRunChoices:
 
     input_device: str | None = None
     speech_engine: str | None = None
+    speak_replies: bool | None = None
 
     def apply_to(self, config: Config) -> Config:
+        if self.speak_replies is not None:
+            config = replace(config, tts=replace(config.tts, enabled=self.speak_replies))
         if self.input_device is not None:
             config = replace(config, audio=replace(config.audio, input_device=self.input_device))
         if self.speech_engine is not None and self.speech_engine != config.speech.engine:
@@ -106,6 +125,8 @@ class FirstRunDialog(QDialog):
         self._measure = measure or engine_measurer(config)
         self._load = load_sounddevice
         self.wake = wake_factory(config.wake)
+        #: Why the microphone cannot be used ("" while it works or is still being looked for).
+        self.mic_problem = ""
         self.monitor = MicMonitor(load_sounddevice, self)
 
         self.steps = QStackedWidget()
@@ -211,7 +232,13 @@ class FirstRunDialog(QDialog):
                 "Cancel at any time and the current engine stays."
             )
         )
-        self.speed = SpeedCheckPanel(self.config.speech.engine, self._measure)
+        speech = self.config.speech
+        self.speed = SpeedCheckPanel(
+            speech.engine,
+            self._measure,
+            # Kept at once, so Settings and `hearth models list` show the numbers right away.
+            keep=lambda report: record_report(report, speech, config_module.data_dir()),
+        )
         self.speed.engine_chosen.connect(self._engine_chosen)
         column.addSpacing(8)
         column.addWidget(self.speed)
@@ -228,6 +255,15 @@ class FirstRunDialog(QDialog):
                 "device cards. Settings are under Ctrl+, and the keyboard shortcuts under Help."
             )
         )
+        # Spoken replies: on by default wherever a voice is installed.
+        self.has_voice = voice_installed()
+        self.speak_replies = QCheckBox("Speak replies out loud")
+        self.speak_replies.setAccessibleName("Speak replies")
+        self.speak_replies.setChecked(self.has_voice and self.config.tts.enabled)
+        self.speak_replies.setEnabled(self.has_voice)
+        column.addWidget(self.speak_replies)
+        if not self.has_voice:
+            column.addWidget(self._text(NO_VOICE))
         column.addStretch(1)
         return page
 
@@ -247,8 +283,12 @@ class FirstRunDialog(QDialog):
             self.wake_status.clear()
             self.monitor.start(self.microphone.currentData())
         elif index == 1:
-            self.wake_status.setText("Listening for the wake word…" if self.wake else "")
-            self.monitor.start(self.microphone.currentData(), self.wake)
+            if self.mic_problem:
+                self.monitor.stop()
+                self._show_no_microphone()
+            else:
+                self.wake_status.setText("Listening for the wake word…" if self.wake else "")
+                self.monitor.start(self.microphone.currentData(), self.wake)
         else:
             self.monitor.stop()
         if index == self.SPEED_STEP and not self.speed.has_run:
@@ -268,8 +308,15 @@ class FirstRunDialog(QDialog):
         """Remember the choices and that the check was done."""
         self.preferences.first_run_done = True
         chosen = self.microphone.currentData() or ""
+        changed = False
         if chosen != self.config.audio.input_device:
             self.choices = replace(self.choices, input_device=chosen)
+            changed = True
+        speak = self.speak_replies.isChecked()
+        if self.has_voice and speak != self.config.tts.enabled:
+            self.choices = replace(self.choices, speak_replies=speak)
+            changed = True
+        if changed:
             self.choices_made.emit(self.choices)
         self.accept()
 
@@ -309,17 +356,29 @@ class FirstRunDialog(QDialog):
         self.microphone.setCurrentIndex(max(index, 0))
         self.microphone.blockSignals(False)
         if not devices:
-            self.mic_status.setText("No microphone found. You can still type commands.")
+            self.mic_problem = "No microphone found. You can still type commands."
+            self.mic_status.setText(self.mic_problem)
+            if self.steps.currentIndex() == 1:
+                self._show_no_microphone()
 
     def _restart(self) -> None:
         if self.steps.currentIndex() in (0, 1):
+            self.mic_problem = ""  # another microphone was chosen: try it
             self.go(self.steps.currentIndex())
 
     def _mic_started(self, name: str) -> None:
+        self.mic_problem = ""
         self.mic_status.setText(f"Listening on {name}. Speak and watch the bar.")
 
     def _mic_failed(self, message: str) -> None:
-        self.mic_status.setText(f"The microphone did not open: {message}. You can skip this.")
+        self.mic_problem = f"The microphone did not open: {message}. You can skip this."
+        self.mic_status.setText(self.mic_problem)
+        if self.steps.currentIndex() == 1:
+            self._show_no_microphone()
+
+    def _show_no_microphone(self) -> None:
+        """The wake-word step never waits on a microphone that is not there."""
+        self.wake_status.setText(NO_MICROPHONE)
 
     def _wake_heard(self, word: str, probability: float) -> None:
         self.wake_status.setText(f"Heard “{phrase_of(word)}” ({probability:.0%}). It works!")
@@ -330,4 +389,4 @@ class FirstRunDialog(QDialog):
         self.wake_status.setText(reason)
 
 
-__all__ = ["FirstRunChoices", "FirstRunDialog", "engine_wake_factory"]
+__all__ = ["NO_MICROPHONE", "FirstRunChoices", "FirstRunDialog", "engine_wake_factory"]

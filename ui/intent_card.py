@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.conversation import TurnResult
-from assistant.home.commands import Action
+from assistant.home.commands import Action, ActionKind
 from assistant.home.model import Home
+from ui.elided_label import ElidedLabel
 from ui.style import SOURCE_COLORS, badge_css
 
 _UNITS = {"brightness": "%", "position": "%", "volume": "%", "temperature": "°"}
@@ -57,6 +58,25 @@ def describe_devices(actions: Sequence[Action], home: Home | None) -> str:
         if label not in names:
             names.append(label)
     return ", ".join(names)
+
+
+#: Home Assistant's generic intents: its locks, covers and valves "turn on" and "turn off".
+_GENERIC_INTENTS = frozenset({"HassTurnOn", "HassTurnOff", "HassToggle"})
+_GENERIC_ACTIONS = frozenset({ActionKind.TURN_ON, ActionKind.TURN_OFF, ActionKind.TOGGLE})
+
+
+def intent_name(result: TurnResult) -> str:
+    """The intent as a person reads it: an unlock is "Unlock", not HassTurnOff.
+
+    Home Assistant files unlocking under HassTurnOff and opening under HassTurnOn; where one
+    such generic intent did one specific thing, that thing leads and the intent follows.
+    """
+    intent = result.intent or ""
+    kinds = {a.action for a in result.actions}
+    if intent in _GENERIC_INTENTS and len(kinds) == 1 and not kinds <= _GENERIC_ACTIONS:
+        (kind,) = kinds
+        return f"{kind.value.replace('_', ' ').capitalize()} · {intent}"
+    return intent
 
 
 def _join_unique(items: Sequence[str]) -> str:
@@ -139,10 +159,10 @@ class IntentCard(QFrame):
         footer.addWidget(self.undo_button)
         outer.addLayout(footer)
 
-    def _value(self, form: QFormLayout, name: str) -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    def _value(self, form: QFormLayout, name: str) -> ElidedLabel:
+        # One line each, cut with "…" (whole text in the tooltip): wrapped lines in a form
+        # were squeezed onto one another when the window was small (800×600).
+        label = ElidedLabel()
         label.setAccessibleName(name)
         caption = QLabel(name)
         caption.setObjectName("secondary")
@@ -181,7 +201,8 @@ class IntentCard(QFrame):
         if result.intent is None:
             return "Not understood"
         slots = ", ".join(f"{k}={v}" for k, v in result.slots.items())
-        return f"{result.intent} ({slots})" if slots else result.intent
+        name = intent_name(result)
+        return f"{name} ({slots})" if slots else name
 
     def _show_source(self, source: str | None) -> None:
         if not source:
@@ -193,6 +214,11 @@ class IntentCard(QFrame):
         self.source_badge.setToolTip(help_text)
         self.source_badge.setAccessibleDescription(help_text)
         self.source_badge.show()
+
+    @property
+    def asking(self) -> bool:
+        """Whether the Yes/No buttons of a pending question are shown."""
+        return not self.confirm_box.isHidden()
 
     def clear_confirmation(self) -> None:
         """Hide the Yes/No buttons once answered, so a second click cannot answer twice."""

@@ -26,13 +26,14 @@ from assistant.config import Config
 from assistant.home.model import Home
 from ui.app_services import AppServices
 from ui.bridge import EngineBridge
+from ui.column_scroll import ColumnScroll
 from ui.conversation_panel import ConversationPanel
 from ui.diagnostics import diagnostics_text
 from ui.engine_display import EngineDisplay
 from ui.history_keeper import HistoryKeeper
 from ui.home_view import HomeView
 from ui.icon import app_icon
-from ui.ptt import PushToTalkServer
+from ui.ptt import RAISE, PushToTalkServer
 from ui.shortcuts import ShortcutsDialog
 from ui.style import STYLESHEET
 from ui.tray import TrayIcon
@@ -44,6 +45,7 @@ from ui.window_menus import WindowCommands, install_menus
 if TYPE_CHECKING:
     from ui.first_run import FirstRunDialog
     from ui.privacy_view import PrivacyDialog
+    from ui.say_dialog import SayDialog
     from ui.settings_dialog import SettingsDialog
 
 __all__ = [
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
                 copy_diagnostics=self.copy_diagnostics,
                 clear_history=self.clear_history,
                 shortcuts=self.show_shortcuts,
+                say=self.show_say,
                 about=self.dialogs.show_about,
                 focus_command=self._focus_command,
                 cancel=self.cancel,
@@ -147,7 +150,10 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.panel)
+        # The column scrolls rather than squeezing its parts over one another: the window
+        # fits a 800×600 screen, and every line in it stays readable.
+        self.panel_scroll = ColumnScroll(self.panel, self.panel.history_panel)
+        splitter.addWidget(self.panel_scroll)
         splitter.addWidget(self.home_view)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -259,6 +265,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> ShortcutsDialog:
         return self.dialogs.show_shortcuts()
 
+    def show_say(self) -> SayDialog:
+        return self.dialogs.show_say()
+
     def clear_history(self, confirm: bool = True) -> bool:
         return self.history_keeper.clear(confirm)
 
@@ -288,11 +297,26 @@ class MainWindow(QMainWindow):
         self.voice_controls.set_available(available)
 
     def handle_push_to_talk(self, command: str) -> str:
-        """press / release / toggle from Space, the tray or ``python -m ui.ptt``; the answer line."""
+        """press / release / toggle from Space, the tray or ``python -m ui.ptt``, and ``raise``
+        from a second launch of Hearth; the answer line."""
+        if command == RAISE:
+            self.bring_to_front()
+            return "ok raised"
         return self.voice_controls.handle_push_to_talk(command)
 
+    def bring_to_front(self) -> None:
+        """Show the window wherever it was (hidden in the tray, minimized, behind others)."""
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+        if self.tray is not None:
+            self.tray.set_window_visible(True)
+
     def cancel(self) -> None:
-        """Cancel button and Esc: drop what the pipeline is doing (listening, thinking, speaking)."""
+        """Cancel button and Esc: drop what the pipeline is doing (listening, thinking, speaking)
+        and a question waiting for an answer (as saying "no" would)."""
+        if self.intent_card.asking:
+            self._answer("no")
         self.voice_controls.cancel()
 
     def set_muted(self, muted: bool) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from ui.theme import Theme
+
 ORGANIZATION = "Hearth"
 APPLICATION = "hearth-desktop"
 
@@ -36,6 +38,7 @@ class UiPreferences:
     NOTIFICATIONS = "ui/notifications"
     FIRST_RUN_DONE = "ui/first_run_done"
     CLOSE_TO_TRAY = "ui/close_to_tray"
+    THEME = "ui/theme"
 
     def __init__(self, settings: QSettings) -> None:
         self.settings = settings
@@ -79,3 +82,14 @@ class UiPreferences:
     @close_to_tray.setter
     def close_to_tray(self, value: bool) -> None:
         self._set(self.CLOSE_TO_TRAY, value)
+
+    @property
+    def theme(self) -> Theme:
+        """Light, dark, or the desktop's (anything unknown in the file is the desktop's)."""
+        value = str(self.settings.value(self.THEME) or Theme.SYSTEM.value)
+        return Theme(value) if value in {t.value for t in Theme} else Theme.SYSTEM
+
+    @theme.setter
+    def theme(self, value: Theme) -> None:
+        self.settings.setValue(self.THEME, Theme(value).value)
+        self.settings.sync()

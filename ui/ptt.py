@@ -7,6 +7,10 @@ socket named per user (a Unix socket, or a named pipe on Windows), and
 
 Protocol: the client writes ``press``, ``release`` or ``toggle`` and a newline; the app answers
 one line, ``ok <state>`` or ``unavailable <why>`` or ``error <why>``; the client then closes.
+
+The same socket keeps Hearth to one instance per user: a second launch sends ``raise``, the
+running app shows and raises its window and answers ``ok raised``, and the second launch ends
+(see :func:`raise_running`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 _LOGGER = logging.getLogger(__name__)
 
 COMMANDS = ("press", "release", "toggle")
+#: Sent by a second launch: the running app brings its window to the front.
+RAISE = "raise"
 #: How long the client waits for the app (ms); a running app answers in milliseconds.
 CLIENT_TIMEOUT_MS = 2000
 
@@ -94,7 +100,7 @@ class PushToTalkServer(QObject):
         if not socket.canReadLine():
             return
         command = bytes(socket.readLine().data()).decode("utf-8", "replace").strip().lower()
-        if command in COMMANDS:
+        if command in (*COMMANDS, RAISE):
             self.command_received.emit(command)
             answer = self._handler(command)
         else:
@@ -132,6 +138,11 @@ def send(command: str, name: str | None = None, timeout_ms: int = CLIENT_TIMEOUT
             break
     socket.disconnectFromServer()
     return answer.decode("utf-8", "replace").strip()
+
+
+def raise_running(name: str | None = None, timeout_ms: int = CLIENT_TIMEOUT_MS) -> bool:
+    """Ask a running Hearth to show its window; True when one did (this launch should end)."""
+    return send(RAISE, name, timeout_ms).startswith("ok")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QFormLayout, QWidget
 
+from ui import autostart
 from ui.preferences import UiPreferences
 from ui.settings_common import note
+from ui.theme import LABELS, Theme, apply_theme
 
 
 class AppTab(QWidget):
@@ -27,6 +29,15 @@ class AppTab(QWidget):
         self.close_to_tray = QCheckBox("Keep running in the tray when the window is closed")
         self.close_to_tray.setAccessibleName("Close to tray")
         form.addRow(self.close_to_tray)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName("Appearance")
+        for theme, label in LABELS.items():
+            self.theme.addItem(label, theme.value)
+        form.addRow("&Appearance", self.theme)
+        self.autostart = QCheckBox("Start Hearth when I log in")
+        self.autostart.setAccessibleName("Start Hearth when I log in")
+        self.autostart.setToolTip(f"Adds or removes {autostart.entry_path()}")
+        form.addRow(self.autostart)
         where = note(f"Engine settings file: {config_path}")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(where)
@@ -35,8 +46,22 @@ class AppTab(QWidget):
         self.start_minimized.setChecked(preferences.start_minimized)
         self.notifications.setChecked(preferences.notifications)
         self.close_to_tray.setChecked(preferences.close_to_tray)
+        self.autostart.setChecked(autostart.is_enabled())
+        self.theme.setCurrentIndex(max(0, self.theme.findData(preferences.theme.value)))
 
     def store(self, preferences: UiPreferences) -> None:
         preferences.start_minimized = self.start_minimized.isChecked()
         preferences.notifications = self.notifications.isChecked()
         preferences.close_to_tray = self.close_to_tray.isChecked()
+        chosen = Theme(self.theme.currentData())
+        if chosen is not preferences.theme:
+            preferences.theme = chosen
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, chosen)
+
+    def store_autostart(self) -> None:
+        """Write or remove the login entry when the box changed (OSError when that fails)."""
+        wanted = self.autostart.isChecked()
+        if wanted != autostart.is_enabled():
+            autostart.set_enabled(wanted)

@@ -1,4 +1,4 @@
-"""Settings → Cloud & history: cloud help (off by default) and the history log's retention.
+"""Settings → Cloud & history: cloud help (off by default), its API key, and the history log.
 
 The one sentence that says what cloud help sends sits next to its switch, so nobody turns it on
 without reading what leaves the computer.
@@ -12,15 +12,25 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from assistant.api_key import ApiKeyStore, KeyLocation
 from assistant.config import Config
 from ui.settings_common import FieldError, note
+
+#: What the Cloud tab says about the key: only whether one is stored, and where.
+KEY_STORED = {
+    KeyLocation.KEYRING: "A key is stored (in the system keyring).",
+    KeyLocation.FILE: "A key is stored (in a file only you can read; no system keyring here).",
+    KeyLocation.NONE: "No key is stored.",
+}
 
 #: The one sentence that says what cloud help sends (shown next to the toggle).
 CLOUD_SENTENCE = (
@@ -52,11 +62,23 @@ class CloudTab(QWidget):
         self.cloud_states = QCheckBox("Also send the devices' current states")
         self.cloud_states.setAccessibleName("Send device states")
         form.addRow(self.cloud_states)
-        form.addRow(
-            note(
-                "The API key is kept in the system keyring; store it with: hearth privacy --set-key"
-            )
-        )
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setAccessibleName("Cloud API key")
+        self.api_key.setPlaceholderText("Paste a new key to store it")
+        self.api_key.setClearButtonEnabled(True)
+        form.addRow("API &key", self.api_key)
+        self.key_status = note("Checking for a stored key…", "API key status")
+        self.forget_key = QPushButton("Forget the stored key")
+        self.forget_key.setAccessibleName("Forget the stored API key")
+        self.forget_key.clicked.connect(self._forget_clicked)
+        self.forget_key.hide()
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_status, 1)
+        key_row.addWidget(self.forget_key)
+        form.addRow("", key_row)
+        #: Save forgets the stored key (the Forget button was pressed).
+        self.forget_on_save = False
         self.cloud_enabled.toggled.connect(self._cloud_toggled)
         column.addWidget(cloud)
 
@@ -107,3 +129,32 @@ class CloudTab(QWidget):
     def _cloud_toggled(self, on: bool) -> None:
         for widget in (self.cloud_url, self.cloud_model, self.cloud_states):
             widget.setEnabled(on)
+
+    # -- the API key: entered here, kept in the keyring, never shown back ---------------------------
+
+    def show_key(self, location: KeyLocation) -> None:
+        """Say whether a key is stored and where; never the key itself."""
+        self.forget_on_save = False
+        stored = location is not KeyLocation.NONE
+        self.key_status.setText(KEY_STORED[location])
+        self.forget_key.setVisible(stored)
+
+    def key_unreadable(self, message: str) -> None:
+        self.key_status.setText(f"The key store could not be read: {message}")
+
+    def _forget_clicked(self) -> None:
+        self.forget_on_save = True
+        self.api_key.clear()
+        self.key_status.setText("The stored key will be forgotten when you save.")
+        self.forget_key.hide()
+
+    def store_key(self, store: ApiKeyStore) -> None:
+        """On Save: keep a newly typed key, or forget the old one (OSError on failure)."""
+        typed = self.api_key.text().strip()
+        if typed:
+            location = store.set(typed)
+            self.api_key.clear()
+            self.show_key(location)
+        elif self.forget_on_save:
+            store.delete()
+            self.show_key(KeyLocation.NONE)

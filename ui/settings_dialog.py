@@ -20,7 +20,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from assistant import api_key
 from assistant import config as config_module
+from assistant.api_key import ApiKeyStore
 from assistant.audio.microphone import InputDevice, list_input_devices
 from assistant.config import Config, ConfigError
 from assistant.home.model import Area
@@ -38,6 +40,7 @@ from ui.settings_models import (
     read_installed,
 )
 from ui.settings_voice import VoiceTab
+from ui.wheel_guard import guard
 
 
 @dataclass
@@ -51,6 +54,7 @@ class SettingsContext:
     store: ModelStore | None = None
     areas: tuple[Area, ...] = ()
     session_home: str | None = None  # --home: this session runs on a temporary copy of it
+    key_store: ApiKeyStore | None = None  # None: the user's (the OS keyring, else a 0600 file)
 
 
 class SettingsDialog(QDialog):
@@ -64,6 +68,7 @@ class SettingsDialog(QDialog):
         self.context = context
         self.config = context.config
         self.store = context.store or ModelStore(config_module.cache_dir())
+        self.key_store = context.key_store or api_key.default_store(context.config_path)
         self.setWindowTitle("Hearth settings")
         self.setAccessibleName("Hearth settings")
         self.installed: Installed | None = None
@@ -79,6 +84,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.cloud_tab, "&Cloud && history")
         self.tabs.addTab(self.app_tab, "&App")
         self._name_fields()
+        for tab in (self.home_tab, self.voice_tab, self.cloud_tab, self.app_tab):
+            guard(tab)  # scrolling the Voice tab must not move the threshold or the engine
 
         self.message = QLabel()
         self.message.setObjectName("error")
@@ -101,6 +108,11 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(740, 680)
+
+        # A problem shown after Save goes away as soon as the choice that caused it is undone
+        # (Vosk without its model, then back to Whisper).
+        self.speech_engine.currentIndexChanged.connect(self._recheck)
+        self.speech_model.currentIndexChanged.connect(self._recheck)
 
         self.home_tab.load(self.config)
         self.voice_tab.load(self.config)
@@ -138,15 +150,28 @@ class SettingsDialog(QDialog):
         self.cloud_enabled, self.cloud_sentence = cloud.cloud_enabled, cloud.cloud_sentence
         self.cloud_url, self.cloud_model = cloud.cloud_url, cloud.cloud_model
         self.cloud_states = cloud.cloud_states
+        self.api_key, self.key_status, self.forget_key = (
+            cloud.api_key,
+            cloud.key_status,
+            cloud.forget_key,
+        )
         self.history_enabled, self.retention = cloud.history_enabled, cloud.retention
         self.start_minimized, self.notifications = app.start_minimized, app.notifications
         self.close_to_tray = app.close_to_tray
+        self.autostart, self.theme = app.autostart, app.theme
 
     def _start_background_reads(self) -> None:
         loader = self.context.load_sounddevice  # not self: a worker must hold no widget
         run_once(self, lambda: list_input_devices(loader()), self._got_devices, self._no_devices)
         store = self.store
         run_once(self, lambda: read_installed(store), self._got_installed, self._no_models)
+        keys = self.key_store  # the keyring may be slow to answer (a locked Secret Service)
+        run_once(
+            self,
+            lambda: keys.get().location,
+            self.cloud_tab.show_key,
+            self.cloud_tab.key_unreadable,
+        )
 
     def _got_devices(self, devices: list[InputDevice]) -> None:
         self.voice_tab.set_devices(devices, self.config.audio.input_device)
@@ -199,10 +224,31 @@ class SettingsDialog(QDialog):
             return False
         self.app_tab.store(self.context.preferences)
         self.config = updated
+        try:
+            self.cloud_tab.store_key(self.key_store)
+        except (OSError, ValueError) as err:
+            self.show_problem(f"The API key could not be stored: {err}", self.api_key)
+            return False
+        try:
+            self.app_tab.store_autostart()
+        except OSError as err:
+            self.show_problem(f"Starting at login could not be set up: {err}", self.app_tab)
+            return False
         self.message.hide()
         self.saved.emit(updated)
         self.accept()
         return True
+
+    def _recheck(self) -> None:
+        """Check the form again while a problem is shown: hide it once fixed, else update it."""
+        if self.message.isHidden():
+            return
+        try:
+            self.collect()
+        except FieldError as err:
+            self.message.setText(str(err))
+            return
+        self.message.hide()
 
     def show_problem(self, text: str, widget: QWidget) -> None:
         """Say what is wrong next to the buttons and take the user to the field."""

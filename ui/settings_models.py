@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant import config as config_module
+from assistant.speech import vosk_model_id
 from models import measurements
 from models.catalog import (
     CATALOG,
@@ -37,7 +38,15 @@ SPEECH_ENGINES: dict[str, tuple[str, str, Engine | None]] = {
     "onnx-whisper": ("Whisper (ONNX Runtime, converted here)", "onnxruntime", Engine.ONNX_WHISPER),
     "openai-whisper": ("Whisper (openai-whisper, torch)", "whisper", Engine.OPENAI_WHISPER),
 }
-#: The model an engine uses when ``speech.model`` is empty.
+#: The pip extra (pyproject's optional-dependencies) that installs each speech engine.
+ENGINE_EXTRAS = {
+    "faster-whisper": "speech",
+    "vosk": "vosk",
+    "grammar": "speech",
+    "onnx-whisper": "speech",
+    "openai-whisper": "torch",
+}
+#: The model an engine uses when ``speech.model`` is empty (Vosk's depends on the language).
 DEFAULT_MODELS = {
     "faster-whisper": WHISPER_TINY_EN_CT2,
     "onnx-whisper": WHISPER_TINY_EN_ONNX_INT8,
@@ -119,10 +128,8 @@ def read_installed(store: ModelStore) -> Installed:
             models[model_id] = store.state(model_id)
             if models[model_id] is not InstallState.MISSING:
                 paths[model_id] = str(store.path(model_id))
-    packages = {
-        name: importlib.util.find_spec(name) is not None
-        for name in ("faster_whisper", "vosk", "pocketsphinx", "piper")
-    }
+    names = {package for _label, package, _kind in SPEECH_ENGINES.values()} | {"piper"}
+    packages = {name: importlib.util.find_spec(name) is not None for name in sorted(names)}
     measured = {
         model_id: measured_line(model_id)
         for model_id, spec in store.catalog.items()
@@ -146,14 +153,28 @@ def measured_line(model_id: str) -> str:
     return text + "."
 
 
+def default_model(engine: str, language: str = "en") -> str | None:
+    """The catalog model ``engine`` loads when ``speech.model`` is empty."""
+    if engine == "vosk":
+        return vosk_model_id(language)
+    return DEFAULT_MODELS.get(engine)
+
+
 def model_choices(
     engine: str,
     current: str,
     installed: Installed,
     catalog: Mapping[str, ModelSpec] = CATALOG,
+    language: str = "en",
 ) -> list[ModelChoice]:
-    """The models ``engine`` can load, with size, licence and whether they are installed."""
+    """The models ``engine`` can load, with size, licence and whether they are installed.
+
+    The engine's default for ``language`` has the value "" (what an untouched config holds);
+    every other model is named by its folder, or by its catalog id until it is installed, so
+    no other-language model can stand in for the default.
+    """
     kind = SPEECH_ENGINES.get(engine, ("", "", None))[2]
+    default = default_model(engine, language)
     choices: list[ModelChoice] = []
     if kind is None:
         choices.append(ModelChoice("", "Bundled with the engine (US English)"))
@@ -161,8 +182,10 @@ def model_choices(
         if spec.engine is not kind or kind is None:
             continue
         state = installed.state(spec.id)
-        is_default = DEFAULT_MODELS.get(engine) == spec.id
-        value = "" if is_default else installed.paths.get(spec.id, "")
+        is_default = default == spec.id
+        value = "" if is_default else installed.paths.get(spec.id, spec.id)
+        if current and installed.paths.get(spec.id) == current:
+            value = current  # a config that names the model's folder (as older versions saved)
         where = {"packaged": "installed (packaged)", "cached": "installed"}.get(
             state.value, "not installed"
         )

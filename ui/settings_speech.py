@@ -17,7 +17,13 @@ from models.catalog import UrlSource
 from models.store import ModelStore
 from ui.model_fetch import ModelFetchPanel, how_to_install
 from ui.settings_common import FieldError, note, select
-from ui.settings_models import SPEECH_ENGINES, Installed, ModelChoice, model_choices
+from ui.settings_models import (
+    ENGINE_EXTRAS,
+    SPEECH_ENGINES,
+    Installed,
+    ModelChoice,
+    model_choices,
+)
 
 
 class SpeechGroup(QGroupBox):
@@ -31,6 +37,7 @@ class SpeechGroup(QGroupBox):
         self.installed: Installed | None = None
         self._config_engine = ""
         self._config_model = ""
+        self._language = "en"
         form = QFormLayout(self)
         self.speech_engine = QComboBox()
         self.speech_engine.setAccessibleName("Speech engine")
@@ -51,6 +58,7 @@ class SpeechGroup(QGroupBox):
 
     def load(self, config: Config) -> None:
         self._config_engine, self._config_model = config.speech.engine, config.speech.model
+        self._language = config.speech.language
         select(self.speech_engine, config.speech.engine)
 
     def set_installed(self, installed: Installed) -> None:
@@ -70,7 +78,10 @@ class SpeechGroup(QGroupBox):
         current = self._config_model if engine == self._config_engine else ""
         self.speech_model.blockSignals(True)
         self.speech_model.clear()
-        for choice in model_choices(engine, current, self.installed, self.store.catalog):
+        choices = model_choices(
+            engine, current, self.installed, self.store.catalog, language=self._language
+        )
+        for choice in choices:
             self.speech_model.addItem(choice.label, choice)
         choices = [self.speech_model.itemData(i) for i in range(self.speech_model.count())]
         wanted = next(
@@ -116,7 +127,7 @@ class SpeechGroup(QGroupBox):
         package = SPEECH_ENGINES[engine][1]
         lines = []
         if self.installed is not None and not self.installed.packages.get(package, False):
-            extra = "torch" if engine == "openai-whisper" else "speech"
+            extra = ENGINE_EXTRAS[engine]
             lines.append(f"The {engine} engine is not installed: pip install 'hearth[{extra}]'.")
         if choice.detail:
             lines.append(choice.detail)

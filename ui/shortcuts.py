@@ -28,7 +28,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Space (hold)", "Talk while held — when voice is available; not while typing"),
     ("Ctrl+,", "Open the settings"),
     ("Ctrl+Shift+C", "Copy diagnostics for a bug report"),
-    ("F1", "Show these shortcuts"),
+    ("F1", "What can I say? Example commands for this home"),
+    ("Ctrl+/", "Show these shortcuts"),
     ("Ctrl+Q", "Quit Hearth"),
 )
 

@@ -54,11 +54,17 @@ class SpeedCheckPanel(QWidget):
     engine_chosen = Signal(str)
 
     def __init__(
-        self, current_engine: str, measure: Measurer, parent: QWidget | None = None
+        self,
+        current_engine: str,
+        measure: Measurer,
+        parent: QWidget | None = None,
+        keep: Callable[[SpeedReport], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.current_engine = current_engine
         self.measure = measure
+        #: Keeps a finished report (records it where Settings and `hearth models list` read).
+        self.keep = keep
         self.report: SpeedReport | None = None
         self.job = LongJob(self, self._progress, self._done, self._failed)
 
@@ -172,6 +178,13 @@ class SpeedCheckPanel(QWidget):
             )
         voice = f"Commands spoken by {report.voice}."
         self.details.setText("\n".join([*others, voice]))
+        if self.keep is not None:
+            try:
+                self.keep(report)
+            except OSError as err:
+                self.details.setText(
+                    f"{self.details.text()}\nThe results could not be kept: {one_line(err)}."
+                )
         self._show(running=False)
 
     def _failed(self, err: BaseException) -> None:

@@ -25,8 +25,11 @@ from ui.bridge import EngineBridge
 from ui.shortcuts import ShortcutsDialog
 
 if TYPE_CHECKING:  # imported when first opened: the first paint does not wait for them
+    from assistant.runtime import Runtime
     from ui.first_run import FirstRunChoices, FirstRunDialog
     from ui.privacy_view import PrivacyDialog
+    from ui.say_dialog import SayDialog
+    from ui.say_examples import Example
     from ui.settings_dialog import SettingsContext, SettingsDialog
 
 VOICE_LATER = " Microphone, wake word and voice settings take effect when voice is available."
@@ -61,6 +64,7 @@ class WindowDialogs(QObject):
         self.first_run: FirstRunDialog | None = None
         self.privacy: PrivacyDialog | None = None
         self.shortcuts: ShortcutsDialog | None = None
+        self.say: SayDialog | None = None
         bridge.event_received.connect(self._on_event)
         bridge.runtime_reloading.connect(self._close_privacy)
 
@@ -73,7 +77,7 @@ class WindowDialogs(QObject):
         return runtime.config if runtime is not None else Config()
 
     def close_all(self) -> None:
-        for dialog in (self.privacy, self.settings, self.first_run, self.shortcuts):
+        for dialog in (self.privacy, self.settings, self.first_run, self.shortcuts, self.say):
             if dialog is not None:
                 dialog.close()
 
@@ -119,6 +123,38 @@ class WindowDialogs(QObject):
         else:
             later = "" if self._voice_available() else VOICE_LATER
             self._show_status(f"Settings saved.{later}")
+
+    # -- what can I say? -----------------------------------------------------------------------------
+
+    def show_say(self) -> SayDialog:
+        """Help → What can I say? (F1): this home's examples; a click runs one."""
+        if self.say is None:
+            from ui.say_dialog import SayDialog
+
+            self.say = SayDialog(self.window)
+            self.say.chosen.connect(self._try_example)
+            self.say.finished.connect(self._say_closed)
+            runtime = self.bridge.runtime
+            if runtime is None:
+                self.say.show_problem("Hearth is still starting; open this again in a moment")
+            else:
+                dialog = self.say
+                self.bridge.submit_background(
+                    lambda: _understood_examples(runtime),
+                    dialog.show_examples,
+                    dialog.show_problem,
+                )
+        _raise(self.say)
+        return self.say
+
+    def _try_example(self, text: str) -> None:
+        if not self.bridge.send_text(text):
+            self._show_status("Hearth is not ready for commands yet.")
+
+    def _say_closed(self) -> None:
+        if self.say is not None:
+            self.say.deleteLater()
+            self.say = None
 
     # -- first run ----------------------------------------------------------------------------------
 
@@ -203,3 +239,11 @@ class WindowDialogs(QObject):
             "home.<br>"
             "Everything runs on this computer unless you turn cloud help on.",
         )
+
+
+def _understood_examples(runtime: Runtime) -> list[Example]:
+    """On the worker: the home's example sentences that the intent engine understands."""
+    from ui.say_examples import examples
+
+    conversation = runtime.conversation
+    return examples(runtime.backend.home(), lambda text: conversation.recognize(text) is not None)

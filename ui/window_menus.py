@@ -28,6 +28,7 @@ class WindowCommands:
     copy_diagnostics: Slot
     clear_history: Slot
     shortcuts: Slot
+    say: Slot
     about: Slot
     focus_command: Slot
     cancel: Slot
@@ -70,7 +71,8 @@ def install_menus(window: QMainWindow, run: WindowCommands) -> WindowActions:
     copy = _add(window, history, "&Copy diagnostics", run.copy_diagnostics, "Ctrl+Shift+C")
     _add(window, history, "C&lear history…", run.clear_history)
     help_menu = bar.addMenu("H&elp")
-    _add(window, help_menu, "&Keyboard shortcuts", run.shortcuts, "F1")
+    _add(window, help_menu, "&What can I say?", run.say, "F1")
+    _add(window, help_menu, "&Keyboard shortcuts", run.shortcuts, "Ctrl+/")
     _add(window, help_menu, "&About Hearth", run.about)
 
     focus = QShortcut(QKeySequence("Ctrl+L"), window)

@@ -54,15 +54,22 @@ def _vosk(config: SpeechConfig, options: dict[str, Any]) -> SpeechEngine:
     return VoskEngine(VoskOptions(model_dir=_vosk_model_dir(config), **options))
 
 
+def vosk_model_id(language: str) -> str:
+    """The catalog's Vosk model for a language (US English unless Korean was chosen)."""
+    from models.catalog import VOSK_EN, VOSK_KO
+
+    return {"ko": VOSK_KO}.get(language, VOSK_EN)
+
+
 def _vosk_model_dir(config: SpeechConfig) -> str:
     """A folder as given, or the model store's Vosk model (a catalog id, or by language)."""
     from assistant.config import cache_dir
-    from models.catalog import CATALOG, VOSK_EN, VOSK_KO
+    from models.catalog import CATALOG
     from models.store import ModelStore, ModelStoreError
 
     if config.model and config.model not in CATALOG:
         return config.model
-    model_id = config.model or {"ko": VOSK_KO}.get(config.language, VOSK_EN)
+    model_id = config.model or vosk_model_id(config.language)
     try:
         return str(ModelStore(cache_dir()).path(model_id))
     except ModelStoreError as err:

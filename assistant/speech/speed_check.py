@@ -92,6 +92,7 @@ class CommandResult:
     heard: str
     latency_ms: float  # decoding + understanding and acting, after the end of speech
     understood: bool
+    audio_ms: float = 0.0  # how long the spoken clip is (for the real-time factor)
 
 
 @dataclass(frozen=True)
@@ -333,7 +334,13 @@ def _measure(
     utterance = transcribe_audio(clip, engine, VadConfig(), hint, vad=vad)
     got, act_ms = judge.act(utterance.text)
     latency = utterance.timings_ms.get("asr", 0.0) + act_ms
-    return CommandResult(text, utterance.text.strip(), latency, bool(wanted) and got == wanted)
+    return CommandResult(
+        text,
+        utterance.text.strip(),
+        latency,
+        bool(wanted) and got == wanted,
+        audio_ms=1000 * len(clip) / SAMPLE_RATE,
+    )
 
 
 def _one_line(err: BaseException) -> str:

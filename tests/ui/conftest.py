@@ -33,6 +33,9 @@ def hearth_env(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("HEARTH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HEARTH_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("HEARTH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # autostart entries
+    # Never the desktop's real keyring: the key store falls back to a file in tmp_path.
+    monkeypatch.setattr("assistant.api_key.system_keyring", lambda: None)
     QSettings.setPath(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
     )

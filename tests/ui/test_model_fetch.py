@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 
 from assistant import config as config_module
 from assistant.config import Config
+from assistant.speech import vosk_model_id
 from models.catalog import CATALOG, VOSK_EN, ArchiveFormat, Integrity, ModelFile, PackagedSource
 from models.catalog import UrlSource as Url
 from models.store import DownloadCancelled, DownloadFailed, InstallState, ModelStore
@@ -158,7 +159,10 @@ def test_download_shows_progress_installs_and_the_model_can_be_saved(
     assert dialog.save()
     saved = config_module.load(services.factory.config_path)
     assert saved.speech.engine == "vosk"
-    assert saved.speech.model == str(store.path(VOSK_EN))
+    # The language's own Vosk model is the engine's default: the config names no folder, and the
+    # engine finds it in the store by language (assistant.speech.vosk_model_id).
+    assert saved.speech.model == ""
+    assert vosk_model_id(saved.speech.language) == VOSK_EN
 
 
 def test_cancel_keeps_nothing_installed_and_download_resumes_later(
