@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from assistant.conversation import TurnResult
+from ui.elided_label import ElidedLabel
 from ui.style import STAGE_COLORS
 
 #: Stages shown in the bar, in pipeline order; "total" is the whole turn.
@@ -91,25 +91,6 @@ class TimingBar(QWidget):
             painter.drawRect(QRectF(x, 0, max(span, 1.0), self.height()))
             x += span
         painter.end()
-
-
-class ElidedLabel(QLabel):
-    """One line that ends in "…" when it does not fit; the tooltip has the whole text."""
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.full_text = text
-        self.setToolTip(text)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setText(text)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        elided = self.fontMetrics().elidedText(
-            self.full_text, Qt.TextElideMode.ElideRight, max(0, self.contentsRect().width())
-        )
-        if elided != self.text():
-            self.setText(elided)
 
 
 class HistoryEntry(QWidget):
