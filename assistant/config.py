@@ -19,6 +19,8 @@ from typing import Any
 import platformdirs
 import tomli_w
 
+from assistant.home.registry import BACKENDS
+from assistant.home.registry import names as backend_names
 from models.files import KIB, FileRefused, atomic_write_text, make_private_dir, read_regular_bytes
 
 APP_NAME = "hearth"
@@ -42,10 +44,8 @@ class HomeConfig:
     this_room: str = ""  # area id or name of the room this assistant stands in
 
     def validate(self) -> None:
-        if self.backend not in {"simulated", "mqtt", "home_assistant"}:
-            raise ConfigError(
-                f"home.backend must be simulated, mqtt or home_assistant, not {self.backend!r}"
-            )
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"home.backend must be {backend_names()}, not {self.backend!r}")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from assistant.conversation import Conversation, Fallback
 from assistant.events import EventBus
 from assistant.home.backend import Backend, BackendError
 from assistant.home.loader import load_home
-from assistant.home.simulated import SimulatedBackend
+from assistant.home.registry import BackendPlace, backend_spec
 from assistant.session import SessionStore
 from intents.engine import IntentEngine
 
@@ -57,8 +57,7 @@ def build_runtime(
     temporary: bool | None = None,
 ) -> Runtime:
     """Build the engine; ``home_file`` given on the command line means a fresh temporary home."""
-    if config.home.backend != "simulated":
-        raise BackendError(f"the {config.home.backend} backend is not available in this version")
+    spec = backend_spec(config.home.backend)
     file = home_file or config.home.home_file or None
     home = load_home(file)
     temporary = bool(home_file) if temporary is None else temporary
@@ -67,11 +66,11 @@ def build_runtime(
     if temporary:
         folder = Path(tempfile.mkdtemp(prefix="hearth-home-"))
         cleanup.append(folder)
-        backend = SimulatedBackend(home, folder / "home.sqlite3", bus)
+        backend = spec.open(BackendPlace(home, folder, bus))
         store = SessionStore(None)
     else:
         data = config_module.data_dir()
-        backend = SimulatedBackend(home, data / "home.sqlite3", bus)
+        backend = spec.open(BackendPlace(home, data, bus))
         store = SessionStore(data / "session.sqlite3")
     room = this_room if this_room is not None else (config.home.this_room or None)
     if room and home.find_area(room) is None:

@@ -23,15 +23,9 @@ from PySide6.QtWidgets import (
 from assistant.config import Config
 from assistant.home.loader import load_home
 from assistant.home.model import Area
+from assistant.home.registry import BACKENDS, NOT_AVAILABLE
 from ui.long_job import run_once
 from ui.settings_common import FieldError, buddy, note, select
-from ui.settings_models import NOT_AVAILABLE
-
-BACKENDS = (
-    ("simulated", "Simulated home (on this computer)", True),
-    ("mqtt", f"MQTT — {NOT_AVAILABLE}", False),
-    ("home_assistant", f"Home Assistant — {NOT_AVAILABLE}", False),
-)
 
 
 class HomeTab(QWidget):
@@ -52,12 +46,13 @@ class HomeTab(QWidget):
         self.backend.setAccessibleName("Home backend")
         model = QStandardItemModel(self.backend)
         self.backend.setModel(model)
-        for value, label, available in BACKENDS:
-            self.backend.addItem(label, value)
+        for spec in BACKENDS.values():
+            label = spec.label if spec.available else f"{spec.label} — {NOT_AVAILABLE}"
+            self.backend.addItem(label, spec.name)
             item = model.item(self.backend.count() - 1)
-            item.setEnabled(available)
-            if not available:
-                item.setToolTip(f"The {value} backend is {NOT_AVAILABLE}")
+            item.setEnabled(spec.available)
+            if not spec.available:
+                item.setToolTip(f"The {spec.label} backend is {NOT_AVAILABLE}")
         form.addRow("&Backend", self.backend)
 
         self.home_file = QLineEdit()

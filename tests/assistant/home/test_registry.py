@@ -1,0 +1,90 @@
+"""Backends by name: one registry read by the config, the runtime and Settings; every available
+backend keeps the promises its capabilities state."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Config, ConfigError, HomeConfig
+from assistant.events import DeviceChanged, EventBus
+from assistant.home.backend import BackendError
+from assistant.home.commands import Action, ActionKind, CommandError
+from assistant.home.model import Home
+from assistant.home.registry import BACKENDS, BackendPlace, Capability, backend_spec
+from assistant.runtime import build_runtime
+
+AVAILABLE = [spec for spec in BACKENDS.values() if spec.available]
+
+
+def test_the_config_accepts_exactly_the_registered_names() -> None:
+    for name in BACKENDS:
+        HomeConfig(backend=name).validate()
+    with pytest.raises(ConfigError, match="simulated, mqtt or home_assistant"):
+        HomeConfig(backend="zigbee").validate()
+
+
+def test_an_unknown_name_is_one_line() -> None:
+    with pytest.raises(BackendError, match="no home backend called 'zigbee'"):
+        backend_spec("zigbee")
+
+
+@pytest.mark.parametrize("name", [n for n, s in BACKENDS.items() if not s.available])
+def test_a_named_but_unavailable_backend_is_refused_by_the_runtime_in_one_line(name: str) -> None:
+    config = replace(Config(), home=HomeConfig(backend=name))
+    with pytest.raises(BackendError) as refused:
+        build_runtime(config)
+    assert str(refused.value) == f"the {name} backend is not available in this version"
+
+
+def test_the_runtime_opens_the_configured_backend_through_the_registry() -> None:
+    runtime = build_runtime(Config(), temporary=True)
+    try:
+        assert type(runtime.backend).__name__ == "SimulatedBackend"
+        assert runtime.backend.home().devices
+    finally:
+        runtime.close()
+
+
+@pytest.mark.parametrize("spec", AVAILABLE, ids=lambda s: s.name)
+def test_outside_changes_reach_the_bus(spec, demo_home: Home, tmp_path: Path) -> None:
+    """Two openings of one home (two processes): the first hears what the second changed."""
+    if Capability.REPORTS_OUTSIDE_CHANGES not in spec.capabilities:
+        pytest.skip(f"{spec.name} does not report outside changes")
+    bus = EventBus()
+    heard: list[DeviceChanged] = []
+    bus.subscribe(lambda event: heard.append(event) if isinstance(event, DeviceChanged) else None)
+    window = spec.open(BackendPlace(demo_home, tmp_path, bus))
+    other = spec.open(BackendPlace(demo_home, tmp_path))
+    try:
+        lamp = next(d for d in demo_home.devices.values() if d.id.startswith("light."))
+        wanted = "off" if window.home().device(lamp.id).state == "on" else "on"
+        other.execute([Action(lamp.id, ActionKind(f"turn_{wanted}"))])
+        window.refresh()
+        assert [(e.device_id, e.state) for e in heard] == [(lamp.id, wanted)]
+    finally:
+        window.close()
+        other.close()
+
+
+@pytest.mark.parametrize("spec", AVAILABLE, ids=lambda s: s.name)
+def test_undo_and_all_or_nothing(spec, demo_home: Home, tmp_path: Path) -> None:
+    backend = spec.open(BackendPlace(demo_home, tmp_path))
+    try:
+        lamp = next(d for d in demo_home.devices.values() if d.id.startswith("light."))
+        before = backend.home().device(lamp.id).state
+        if Capability.ATOMIC in spec.capabilities:
+            with pytest.raises((CommandError, BackendError)):  # the contract's two refusals
+                backend.execute(
+                    [Action(lamp.id, ActionKind.TOGGLE), Action("light.nope", ActionKind.TURN_ON)]
+                )
+            assert backend.home().device(lamp.id).state == before
+        results = backend.execute([Action(lamp.id, ActionKind.TOGGLE)])
+        assert backend.home().device(lamp.id).state != before
+        if Capability.UNDO in spec.capabilities:
+            backend.restore(results)
+            assert backend.home().device(lamp.id).state == before
+    finally:
+        backend.close()
