@@ -45,18 +45,16 @@ import numpy as np
 from bench.intents import percentile
 from bench.speechset import (
     POST_S,
-    Item,
     align,
     grammar_hint,
-    judge,
     padded,
-    spoken_items,
     synthesize,
     top_confusions,
     voices,
     with_noise,
     words,
 )
+from bench.spoken_commands import SPOKEN, Spoken, check
 
 RESULTS = Path(__file__).parent / "results"
 ENGINES = ("faster-whisper", "grammar", "grammar-first", "reference")
@@ -136,7 +134,7 @@ def _conversation_factory(name: str, home: Any, folder: Path) -> Any:
 class _Runner:
     """Feeds the clips (with noise) through VAD → engine → Conversation and records each turn."""
 
-    def __init__(self, name: str, clips: list[dict[str, Any]], items: list[Item]) -> None:
+    def __init__(self, name: str, clips: list[dict[str, Any]], items: list[Spoken]) -> None:
         from assistant.audio.vad import SileroVad
         from assistant.config import VadConfig
         from assistant.home.loader import load_home
@@ -191,7 +189,7 @@ class _Runner:
             "expected": item.text,
             "heard": utterance.text,
             "confidence": utterance.confidence,
-            "ok": judge(item, [a.to_dict() for a in turn.actions]),
+            "ok": check(item, [a.to_dict() for a in turn.actions]),
             "intent": turn.intent,
             "edits": edits,
             "ref_words": len(words(item.text)),
@@ -234,7 +232,7 @@ def _peak_rss_mb() -> float:
 def measure(
     name: str,
     clips: list[dict[str, Any]],
-    items: list[Item],
+    items: list[Spoken],
     snrs: list[float | None],
     fallback: bool = False,
 ) -> dict[str, Any]:
@@ -305,7 +303,9 @@ def model_sizes() -> dict[str, float]:
     }
 
 
-def synthesize_set(items: list[Item], voice_names: list[str], folder: Path) -> list[dict[str, Any]]:
+def synthesize_set(
+    items: list[Spoken], voice_names: list[str], folder: Path
+) -> list[dict[str, Any]]:
     clips = []
     for voice in voice_names:
         print(f"synthesizing {len(items)} commands in {voice}...", file=sys.stderr, flush=True)
@@ -359,7 +359,7 @@ def _engine_report(data: dict[str, Any], snrs: list[float | None], load_s: float
 
 
 def run(engines: list[str], quick: bool, snrs: list[float | None]) -> dict[str, Any]:
-    items = spoken_items()
+    items = list(SPOKEN)
     voice_names = voices(quick)
     report: dict[str, Any] = {
         "machine": {

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -22,27 +20,12 @@ from assistant.listen import home_hint
 from assistant.speech.base import VocabularyHint
 from assistant.speech.grammar import normalize_words
 from bench import voices as synth
-from bench.spoken_commands import SPOKEN
 
 ESPEAK_VOICES = ("en-us", "en-gb+f3")
 PIPER_VOICE = "piper-joe"
 PRE_S = 0.3  # silence before the command
 POST_S = 1.5  # silence after it: long enough for the 0.7 s end-pointer even with VAD lag
 _ACTIVE = 64  # |sample| above this counts as speech when measuring speech power
-
-
-@dataclass(frozen=True)
-class Item:
-    """One command and the actions that prove it was understood (device, action, key params)."""
-
-    text: str
-    actions: tuple[tuple[str, str], ...]
-    params: dict[str, Any]
-
-
-def spoken_items() -> list[Item]:
-    """The spoken-command set as plain, picklable data for worker processes."""
-    return [Item(s.text, tuple(sorted(s.actions)), dict(s.params)) for s in SPOKEN]
 
 
 def piper_available() -> bool:
@@ -169,17 +152,6 @@ def align(ref: Sequence[str], hyp: Sequence[str]) -> tuple[int, list[tuple[str, 
             pairs.append(("", hyp[j - 1]))
             j -= 1
     return cost[-1][-1], pairs[::-1]
-
-
-def judge(item: Item, actions: list[dict[str, Any]]) -> bool:
-    """Right device set and actions, and the key parameters (same rule as the e2e test)."""
-    got = tuple(sorted({(a["device"], a["action"]) for a in actions}))
-    if got != item.actions:
-        return False
-    merged: dict[str, Any] = {}
-    for action in actions:
-        merged.update(action["params"])
-    return all(merged.get(key) == value for key, value in item.params.items())
 
 
 def top_confusions(pairs: Sequence[tuple[str, str]], limit: int) -> list[tuple[str, int]]:
