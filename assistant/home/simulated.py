@@ -29,7 +29,7 @@ from assistant.home import effects, sensitivity
 from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Device, Domain, Home
-from assistant.storage import OpenMode, notices, open_database
+from assistant.storage import OpenMode, is_disk_full, notices, open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,6 +65,7 @@ class SimulatedBackend:
         self.db_path = Path(db_path)
         self._cache: dict[str, Device] | None = None
         self._cache_version: int | None = None
+        self._in_memory = False  # True once a full disk made this run keep state in memory
         self._db = _open_state(self.db_path)
         try:
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -224,26 +225,49 @@ class SimulatedBackend:
     def _write(self, plan: Plan, allow_sensitive: bool) -> list[ActionResult]:
         with self._lock:
             try:
-                with self._transaction() as db:
-                    version = self._version()
-                    current = self._read()
-                    results = plan(dict(current))
-                    final: dict[str, Device] = {}
-                    for result in results:
-                        final[result.after.id] = result.after
-                    changed = [
-                        ActionResult(Action(i, ActionKind.GET_STATE), current[i], after)
-                        for i, after in final.items()
-                        if _differs(current[i], after)
-                    ]
-                    if not allow_sensitive and (risky := sensitivity.opened(changed)):
-                        raise sensitivity.NeedsConfirmation(risky)
-                    db.executemany(
-                        "UPDATE devices SET state=?, attributes=? WHERE id=?",
-                        [(*_row(r.after)[1:], r.after.id) for r in changed],
-                    )
+                return self._write_once(plan, allow_sensitive)
             except sqlite3.DatabaseError as err:
-                raise BackendError(f"could not save the home state: {err}") from None
+                if not is_disk_full(err) or self._in_memory:
+                    raise BackendError(f"could not save the home state: {err}") from None
+                self._keep_in_memory()
+                return self._write_once(plan, allow_sensitive)
+
+    def _keep_in_memory(self) -> None:
+        """The disk filled up while Hearth runs: go on with a copy of the state in memory (said
+        once), so commands keep working and sensitive ones still ask; nothing more is saved."""
+        memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        self._db.backup(memory)
+        self._db.close()
+        self._db = memory
+        self._in_memory = True
+        self._cache = None
+        notices.say(
+            f"cannot save the home state in {self.db_path} (the disk is full); device changes "
+            "are kept for this run only",
+            key=f"home-full:{self.db_path}",
+        )
+
+    def _write_once(self, plan: Plan, allow_sensitive: bool) -> list[ActionResult]:
+        """One read-modify-write transaction; a database error is left to ``_write``."""
+        with self._lock:
+            with self._transaction() as db:
+                version = self._version()
+                current = self._read()
+                results = plan(dict(current))
+                final: dict[str, Device] = {}
+                for result in results:
+                    final[result.after.id] = result.after
+                changed = [
+                    ActionResult(Action(i, ActionKind.GET_STATE), current[i], after)
+                    for i, after in final.items()
+                    if _differs(current[i], after)
+                ]
+                if not allow_sensitive and (risky := sensitivity.opened(changed)):
+                    raise sensitivity.NeedsConfirmation(risky)
+                db.executemany(
+                    "UPDATE devices SET state=?, attributes=? WHERE id=?",
+                    [(*_row(r.after)[1:], r.after.id) for r in changed],
+                )
             # No other writer could commit while we held the lock: this is the state now.
             self._cache = {**current, **{r.after.id: r.after for r in changed}}
             self._cache_version = version

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from assistant.events import DeviceChanged, Event, EventBus
+from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, CommandError
 from assistant.home.loader import parse_home
 from assistant.home.model import Home
 from assistant.home.simulated import SimulatedBackend
+from assistant.storage import notices
 
 K = ActionKind
 
@@ -242,3 +244,47 @@ def test_damaged_rows_are_rebuilt_and_said(
     assert backend.home().device("light.b").attributes == {"brightness": 50}
     backend.close()
     assert "rebuilt it from the home file" in capsys.readouterr().err
+
+
+class _DiskFillsUp:
+    """A connection whose writes fail as on a disk that filled up while Hearth runs."""
+
+    def __init__(self, real: sqlite3.Connection) -> None:
+        self.real = real
+
+    def executemany(self, sql: str, rows: object) -> sqlite3.Cursor:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+
+def test_a_disk_that_fills_mid_run_keeps_the_home_working_in_memory(
+    small: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(notices, "sink", said.append)
+    backend = SimulatedBackend(small, tmp_path / "home.sqlite3")
+    backend.execute([Action("light.a", K.TURN_ON)])
+    backend._db = _DiskFillsUp(backend._db)  # type: ignore[assignment]
+    [result] = backend.execute([Action("light.a", K.TURN_OFF)])
+    assert result.changed and backend.home().device("light.a").state == "off"
+    backend.execute([Action("light.b", K.SET_BRIGHTNESS, {"brightness_step": 10})])
+    assert backend.home().device("light.b").attributes["brightness"] == 60
+    assert len(said) == 1 and "the disk is full" in said[0] and "this run only" in said[0]
+    backend.close()
+    reopened = SimulatedBackend(small, tmp_path / "home.sqlite3")
+    assert reopened.home().device("light.a").state == "on"  # what was saved before the disk filled
+    reopened.close()
+
+
+def test_other_write_errors_stay_one_line(small: Home, tmp_path: Path) -> None:
+    class Broken(_DiskFillsUp):
+        def executemany(self, sql: str, rows: object) -> sqlite3.Cursor:
+            raise sqlite3.OperationalError("disk I/O error")
+
+    backend = SimulatedBackend(small, tmp_path / "home.sqlite3")
+    backend._db = Broken(backend._db)  # type: ignore[assignment]
+    with pytest.raises(BackendError, match="could not save the home state: disk I/O error"):
+        backend.execute([Action("light.a", K.TURN_ON)])
+    backend.close()
