@@ -36,7 +36,6 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -394,7 +393,7 @@ def run(engines: list[str], quick: bool, snrs: list[float | None]) -> dict[str, 
             for row_name, data in result["runs"].items():
                 report["engines"][row_name] = _engine_report(data, snrs, result["load_s"])
         report["engines"] = {n: report["engines"][n] for n in engines if n in report["engines"]}
-    report["items"] = [asdict(item) for item in items]
+    report["items"] = [item.to_dict() for item in items]
     return report
 
 

@@ -12,9 +12,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Spoken:
+    """A command and the (device, action) pairs and key parameters that prove it understood."""
+
     text: str
     actions: frozenset[tuple[str, str]]
     params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for benchmark reports (the actions sorted)."""
+        return {"text": self.text, "actions": sorted(self.actions), "params": self.params}
 
 
 def spoken(text: str, *pairs: str, **params: Any) -> Spoken:
