@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Extras installed for the app and for the tests (tests install every optional engine too).
 RUN_EXTRAS := speech tts gui cloud
+# The app lock also pins PyInstaller (the dist extra), so `make dist` bundles exactly what `make run`
+# runs; PyInstaller itself never ends up inside the bundle.
+APP_LOCK_EXTRAS := $(RUN_EXTRAS) dist
 # requirements.lock: every extra (what `make test` installs); requirements-app.lock: the app's
 # extras at the same versions (what `make run` installs). `make lock` remakes both on purpose.
 LOCK := requirements.lock
@@ -40,7 +43,7 @@ lock: $(VENV)/.installed-requirements
 	printf 'setuptools>=77\n' | $(BIN)/uv pip compile pyproject.toml - --all-extras --upgrade \
 		--generate-hashes $(LOCK_TARGET) $(FIND_LINKS) --no-header --quiet -o $(LOCK)
 	printf 'setuptools>=77\n' | $(BIN)/uv pip compile pyproject.toml - \
-		$(foreach e,$(RUN_EXTRAS),--extra $(e)) --constraint $(LOCK) \
+		$(foreach e,$(APP_LOCK_EXTRAS),--extra $(e)) --constraint $(LOCK) \
 		--generate-hashes $(LOCK_TARGET) $(FIND_LINKS) --no-header --quiet -o $(APP_LOCK)
 
 apt:
