@@ -113,6 +113,14 @@ DROPPED_FILES: tuple[str, ...] = (
     "PySide6/Qt/lib/libQt6VirtualKeyboard*",
 )
 
+#: Libraries shipped with their debug sections, stripped with `strip --strip-debug` (Linux). Only
+#: these: stripping every library, as PyInstaller's strip option does, breaks the ones auditwheel
+#: patched (numpy's OpenBLAS: "ELF load command address/offset not page-aligned").
+STRIP_DEBUG: tuple[str, ...] = (
+    "ctranslate2/_ext*.so",  # 68 MB, of which 66 MB debug information
+    "libpython3*.so*",  # 23 MB -> 6 MB
+)
+
 #: Data files of packages that have no PyInstaller hook of their own: (module, glob patterns).
 PACKAGE_DATA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("home_assistant_intents", ("**/*.json", "**/*.yaml")),
@@ -204,6 +212,23 @@ def prune(
     ]
     removed = sorted({Path(e[0]).name for e in binaries if e not in kept} - kept_names)
     return kept, removed
+
+
+def strip_debug(binaries: list[tuple[str, str, str]], workdir: Path) -> list[tuple[str, str, str]]:
+    """The TOC with the STRIP_DEBUG libraries replaced by debug-stripped copies in ``workdir``."""
+    strip = shutil.which("strip")
+    if strip is None or not sys.platform.startswith("linux"):
+        return binaries
+    result = []
+    for dest, source, kind in binaries:
+        if kind != "SYMLINK" and any(fnmatch.fnmatch(dest, p) for p in STRIP_DEBUG):
+            copy = workdir / dest
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy)
+            subprocess.run([strip, "--strip-debug", str(copy)], check=True)
+            source = str(copy)
+        result.append((dest, source, kind))
+    return result
 
 
 # -- licences ----------------------------------------------------------------------------------------

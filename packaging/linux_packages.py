@@ -194,7 +194,7 @@ def build(bundle: Path, icons: Path, out: Path) -> Built:
         raise SystemExit(f"linux_packages: no {icon} (python packaging/make_icon.py {icons})")
     version = bundle_version(bundle)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="hearth-packages-", dir=out.parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix="hearth-packages-", dir=out) as scratch:
         work = Path(scratch)
         deb = build_deb(bundle, icon, out, version, work)
         portable = build_portable(bundle, icon, out, version, work)
