@@ -99,7 +99,8 @@ dist: apt $(DIST_VENV)/.installed
 # Smoke tests of what `make dist` built: the bundle's commands, voice and window, the .deb's
 # contents, and (as root, where /srv/trixie holds a Debian root) an install into that chroot.
 dist-test: dist $(VENV)/.installed-requirements
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/packaging
+	HEARTH_TEST_CHROOT=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/packaging
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

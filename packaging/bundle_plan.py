@@ -12,6 +12,7 @@ tests can check the plan without PyInstaller.
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -101,6 +102,10 @@ DROPPED_FILES: tuple[str, ...] = (
     "PySide6/Qt/plugins/imageformats/libqtga.so",
     "PySide6/Qt/plugins/imageformats/libqwbmp.so",
     "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
+    # TLS backends and network-reachability plugins: Qt's network module is only used for the
+    # local socket push-to-talk talks through; cloud help goes through Python's own ssl.
+    "PySide6/Qt/plugins/tls/*",
+    "PySide6/Qt/plugins/networkinformation/*",
     "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so",
     # The GTK theme plugin links the build machine's GTK stack (cairo, pango, ...), which would
     # then clash with the user's own GTK; Qt's built-in style is used instead.
@@ -119,6 +124,9 @@ DROPPED_FILES: tuple[str, ...] = (
 STRIP_DEBUG: tuple[str, ...] = (
     "ctranslate2/_ext*.so",  # 68 MB, of which 66 MB debug information
     "libpython3*.so*",  # 23 MB -> 6 MB
+    "python3*/lib-dynload/*.so",
+    "av/*.so",  # PyAV's extensions: 28 MB -> 3 MB (its ffmpeg libraries are already stripped)
+    "yaml/*.so",
 )
 
 #: Data files of packages that have no PyInstaller hook of their own: (module, glob patterns).
@@ -212,6 +220,27 @@ def prune(
     ]
     removed = sorted({Path(e[0]).name for e in binaries if e not in kept} - kept_names)
     return kept, removed
+
+
+def drop_dangling_links(
+    *tocs: list[tuple[str, str, str]],
+) -> tuple[list[tuple[str, str, str]], ...]:
+    """The TOCs without symbolic links whose target is no longer in the bundle.
+
+    PyInstaller records a link next to a library it moved (``libQt6Svg.so.6`` ->
+    ``PySide6/Qt/lib/libQt6Svg.so.6``), in its data list as often as in its binaries; once the
+    library is pruned the link would dangle.
+    """
+    present = {e[0] for toc in tocs for e in toc if e[2] != "SYMLINK"}
+    links = {e[0]: e[1] for toc in tocs for e in toc if e[2] == "SYMLINK"}
+
+    def resolves(dest: str, seen: frozenset[str] = frozenset()) -> bool:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(dest), links[dest]))
+        if target in present:
+            return True
+        return target in links and target not in seen and resolves(target, seen | {dest})
+
+    return tuple([e for e in toc if e[2] != "SYMLINK" or resolves(e[0])] for toc in tocs)
 
 
 def strip_debug(binaries: list[tuple[str, str, str]], workdir: Path) -> list[tuple[str, str, str]]:

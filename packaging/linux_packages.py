@@ -50,6 +50,9 @@ DEPENDS = (
     "libdbus-1-3",
 )
 RECOMMENDS = ("espeak-ng", "xdg-utils")
+#: xz's strongest preset: its 64 MiB window finds repeats across the bundle's libraries, about
+#: 8 MB less than the default -6 for the same folder (unpacking needs 65 MiB of memory).
+XZ_LEVEL = 9
 #: A fixed timestamp for files in the archives, so two builds of one tree are identical.
 EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "1700000000"))
 
@@ -137,7 +140,16 @@ def build_deb(bundle: Path, icon: Path, out: Path, version: str, work: Path) -> 
             path.chmod(0o755)
     deb = out / f"hearth_{version}_{fields['Architecture']}.deb"
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)],
+        [
+            "dpkg-deb",
+            "--root-owner-group",
+            "-Zxz",
+            f"-z{XZ_LEVEL}",
+            f"--threads-max={os.cpu_count() or 1}",
+            "--build",
+            str(root),
+            str(deb),
+        ],
         check=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)},
     )
@@ -174,7 +186,7 @@ def build_portable(bundle: Path, icon: Path, out: Path, version: str, work: Path
             "--group=0",
             "--numeric-owner",
             "-I",
-            "xz -T0 -6",
+            f"xz -T0 -{XZ_LEVEL}",
             "-cf",
             str(archive),
             "-C",

@@ -5,6 +5,8 @@
 #   pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller packaging/hearth.spec
 #   sh packaging/macos/build_dmg.sh 0.1.0        # -> dist/Hearth-0.1.0-macos-arm64.dmg
 #
+# The command line is the app's own program: Hearth.app/Contents/MacOS/Hearth --help.
+#
 # The dmg holds Hearth.app and a link to /Applications to drag it onto. Unsigned, Gatekeeper
 # refuses to open it from a download; SIGNING.md beside this file says how to sign and notarize
 # it (set CODESIGN_IDENTITY to sign the app here before the image is made).

@@ -76,7 +76,8 @@ def test_prune_drops_what_only_dropped_binaries_need():
         ("libB.so.2", "pkg.libs/libB.so.2", "SYMLINK"),
         ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/s/libqgtk3.so", "BINARY"),
         ("libcairo.so.2", "/s/libcairo.so.2", "BINARY"),
-        ("libpixman.so.0", "/s/libpixman.so.0", "BINARY"),
+        ("deps/libpixman.so.0", "/s/libpixman.so.0", "BINARY"),
+        ("libpixman.so.0", "deps/libpixman.so.0", "SYMLINK"),  # a link to a pruned library goes too
         ("pkg/libctypes.so", "/s/libctypes.so", "BINARY"),
         ("libdata-dep.so", "/s/libdata-dep.so", "BINARY"),
     ]
@@ -92,6 +93,19 @@ def test_prune_drops_what_only_dropped_binaries_need():
         "pkg/libctypes.so",
         "libdata-dep.so",
     }
+
+
+def test_links_to_pruned_libraries_are_dropped_wherever_they_are_listed():
+    binaries = [("PySide6/Qt/lib/libQt6Gui.so.6", "/s/gui", "BINARY")]
+    datas = [
+        ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
+        ("libQt6Svg.so.6", "PySide6/Qt/lib/libQt6Svg.so.6", "SYMLINK"),  # Svg was pruned
+        ("sub/libGui.so", "../libQt6Gui.so.6", "SYMLINK"),  # a link to a link
+        ("demo.yaml", "/s/demo.yaml", "DATA"),
+    ]
+    kept_binaries, kept_datas = bundle_plan.drop_dangling_links(binaries, datas)
+    assert kept_binaries == binaries
+    assert [e[0] for e in kept_datas] == ["libQt6Gui.so.6", "sub/libGui.so", "demo.yaml"]
 
 
 def test_licenses_folder_lists_python_every_distribution_and_every_model(tmp_path):
