@@ -3,6 +3,8 @@ LICENSES folder, and the size report (no PyInstaller needed)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -149,3 +151,31 @@ def test_sizes_sort_files_into_parts(tmp_path):
     assert parts["python"].files == 2  # libpython and the launcher
     assert parts[bundle_sizes.OTHER].files == 1
     assert all(0 < p.compressed for p in parts.values() if p.files)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            {
+                "LD_LIBRARY_PATH": "/opt/hearth/_internal:/usr/local/lib",
+                "LD_LIBRARY_PATH_ORIG": "/usr/local/lib",
+            },
+            {"LD_LIBRARY_PATH": "/usr/local/lib"},
+        ),
+        ({"LD_LIBRARY_PATH": "/opt/hearth/_internal"}, {}),  # the user had none
+    ],
+)
+def test_runtime_hook_gives_children_the_users_library_path(before, after):
+    hook = Path(bundle_plan.__file__).with_name("rthook_child_env.py")
+    code = (
+        "import os, sys, runpy\n"
+        "sys.frozen = True\n"
+        f"runpy.run_path({str(hook)!r})\n"
+        "print({k: v for k, v in os.environ.items() if k.startswith('LD_LIBRARY_PATH')})"
+    )
+    env = {"PATH": "/usr/bin:/bin", **before}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == repr(after)
