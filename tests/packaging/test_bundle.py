@@ -185,7 +185,10 @@ def test_deb_contents_match_the_bundle():
     listing = subprocess.run(
         ["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True
     )
-    paths = {line.split()[5].lstrip(".") for line in listing.stdout.splitlines()}
+    paths = {
+        line.split(maxsplit=5)[5].split(" -> ")[0].lstrip(".")
+        for line in listing.stdout.splitlines()
+    }
     bundled = {
         f"/opt/hearth/{p.relative_to(BUNDLE).as_posix()}" for p in BUNDLE.rglob("*") if p.is_file()
     }

@@ -39,7 +39,10 @@ def test_deb_layout(built):
     listing = subprocess.run(
         ["dpkg-deb", "-c", str(built.deb)], capture_output=True, text=True, check=True
     ).stdout
-    entries = {line.split()[5].lstrip("."): line for line in listing.splitlines()}
+    entries = {
+        line.split(maxsplit=5)[5].split(" -> ")[0].lstrip("."): line
+        for line in listing.splitlines()
+    }
     assert entries["/opt/hearth/hearth"].startswith("-rwxr-xr-x root/root")
     assert "/opt/hearth/_internal/LICENSES/README.txt" in entries
     assert entries["/usr/bin/hearth"].startswith("lrwxrwxrwx")
