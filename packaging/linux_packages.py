@@ -50,8 +50,8 @@ DEPENDS = (
     "libdbus-1-3",
 )
 RECOMMENDS = ("espeak-ng", "xdg-utils")
-#: xz's strongest preset: its 64 MiB window finds repeats across the bundle's libraries, about
-#: 8 MB less than the default -6 for the same folder (unpacking needs 65 MiB of memory).
+#: xz's strongest preset: its 64 MiB window finds repeats across the bundle's many libraries,
+#: which keeps the download inside the budget (unpacking needs 65 MiB of memory).
 XZ_LEVEL = 9
 #: A fixed timestamp for files in the archives, so two builds of one tree are identical.
 EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "1700000000"))
@@ -129,7 +129,6 @@ def build_deb(bundle: Path, icon: Path, out: Path, version: str, work: Path) -> 
         "Recommends": ", ".join(RECOMMENDS),
         "Section": "sound",
         "Priority": "optional",
-        "Homepage": "https://github.com/hearth-assistant/hearth",
         "Description": DESCRIPTION,
     }
     (control / "control").write_text(
