@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Extras installed for the app and for the tests (tests install every optional engine too).
 RUN_EXTRAS := speech tts gui cloud
+# The app lock also pins PyInstaller (the dist extra), so `make dist` bundles exactly what `make run`
+# runs; PyInstaller itself never ends up inside the bundle.
+APP_LOCK_EXTRAS := $(RUN_EXTRAS) dist
 # requirements.lock: every extra (what `make test` installs); requirements-app.lock: the app's
 # extras at the same versions (what `make run` installs). `make lock` remakes both on purpose.
 LOCK := requirements.lock
@@ -23,7 +26,12 @@ APT_PACKAGES := espeak-ng sox libportaudio2 libxcb-cursor0 libxkbcommon-x11-0 li
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-image0 libxcb-render-util0 \
 	libfontconfig1 libdbus-1-3 xvfb mosquitto
 
-.PHONY: run test lint format bench apt venv clean lock
+# `make dist`: the installers' bundle is made in its own environment from the app lock (never the
+# test environment, whose optional engines PyInstaller would otherwise find and bundle).
+DIST_VENV := build/dist-venv
+DIST_BIN := $(DIST_VENV)/bin
+
+.PHONY: run test lint format bench apt venv clean lock dist dist-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +48,7 @@ lock: $(VENV)/.installed-requirements
 	printf 'setuptools>=77\n' | $(BIN)/uv pip compile pyproject.toml - --all-extras --upgrade \
 		--generate-hashes $(LOCK_TARGET) $(FIND_LINKS) --no-header --quiet -o $(LOCK)
 	printf 'setuptools>=77\n' | $(BIN)/uv pip compile pyproject.toml - \
-		$(foreach e,$(RUN_EXTRAS),--extra $(e)) --constraint $(LOCK) \
+		$(foreach e,$(APP_LOCK_EXTRAS),--extra $(e)) --constraint $(LOCK) \
 		--generate-hashes $(LOCK_TARGET) $(FIND_LINKS) --no-header --quiet -o $(APP_LOCK)
 
 apt:
@@ -70,5 +78,29 @@ format: $(VENV)/.installed-requirements
 bench: $(VENV)/.installed-requirements
 	$(BIN)/python -m bench.intents
 
+$(DIST_VENV)/.installed: $(APP_LOCK) pyproject.toml
+	rm -rf $(DIST_VENV)
+	$(PYTHON) -m venv $(DIST_VENV)
+	$(subst $(BIN)/,$(DIST_BIN)/,$(PIP_INSTALL)) --require-hashes --no-deps -r $(APP_LOCK)
+	$(subst $(BIN)/,$(DIST_BIN)/,$(PIP_INSTALL)) --no-deps --no-build-isolation --editable .
+	touch $@
+
+# The PyInstaller bundle (dist/hearth), then the .deb and the portable tar.xz from it, then what
+# each part costs (dist/sizes.json). packaging/hearth.spec and bundle_plan.py say what goes in.
+dist: apt $(DIST_VENV)/.installed
+	rm -rf dist/hearth dist/hearth_*.deb dist/hearth-*.tar.xz
+	$(DIST_BIN)/python packaging/make_icon.py build/icons
+	nice -n 10 $(DIST_BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/hearth.spec
+	nice -n 10 $(DIST_BIN)/python packaging/linux_packages.py dist/hearth --icons build/icons --out dist
+	$(DIST_BIN)/python packaging/bundle_sizes.py dist/hearth dist/hearth_*.deb dist/hearth-*.tar.xz \
+		--json dist/sizes.json
+
+# Smoke tests of what `make dist` built: the bundle's commands, voice and window, the .deb's
+# contents, and (as root, where /srv/trixie holds a Debian root) an install into that chroot.
+dist-test: dist $(VENV)/.installed-requirements
+	HEARTH_TEST_CHROOT=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/packaging
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

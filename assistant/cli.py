@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     gui.add_argument("--config", help="config file (default: the user config dir)")
     gui.add_argument("--home", help="home file (YAML); uses a fresh temporary home")
+    gui.add_argument("--screenshot", metavar="PNG", help="save a picture of the window, then quit")
+    gui.add_argument("--voice-wav", metavar="FILE", help="listen to a WAV file, not the mic")
+    gui.add_argument(
+        "--startup-probe",
+        action="store_true",
+        help="print how long the first paint and the engine (and voice) took, then quit",
+    )
 
     models_cli.add_subcommands(sub)
     privacy_cli.add_subcommand(sub)
@@ -486,6 +493,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
         gui_argv += ["--config", args.config]
     if args.home:
         gui_argv += ["--home", args.home]
+    if getattr(args, "screenshot", None):
+        gui_argv += ["--screenshot", args.screenshot]
+    if getattr(args, "voice_wav", None):
+        gui_argv += ["--voice-wav", args.voice_wav]
+    if getattr(args, "startup_probe", False):
+        gui_argv.append("--startup-probe")
     return int(app.main(gui_argv))
 
 

@@ -612,3 +612,14 @@ def _build_catalog() -> dict[str, ModelSpec]:
 
 
 CATALOG: dict[str, ModelSpec] = _build_catalog()
+
+#: What the installers bundle, so a fresh install speaks, hears and wakes offline: the default
+#: speech model, VAD and voice, and every microWakeWord word (a few kB each, so the wake word can
+#: be changed without a download). Each is redistributable; openWakeWord's CC BY-NC-SA models
+#: are not, and stay out.
+INSTALLER_MODEL_IDS: tuple[str, ...] = (
+    WHISPER_TINY_EN_CT2,
+    SILERO_VAD,
+    PIPER_JOE,
+    *sorted(m for m, spec in CATALOG.items() if spec.engine is Engine.MICRO_WAKE_WORD),
+)

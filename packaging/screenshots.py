@@ -1,4 +1,4 @@
-"""Regenerate the README's screenshots from the real app, and time its first paint.
+"""Regenerate the README's screenshots from the real app, and time its start-up.
 
 Pictures of a mock-up drift away from the product, so these come from ui/app.py's own entry
 (``create`` + ``run``) on the demo home: typed commands, a spoken one (synthesized with the
@@ -9,12 +9,14 @@ first-run check is marked done there. Without a display it re-runs itself under 
 works on a headless machine and every run renders the same 1280×800 window.
 
 It also starts the app a few times in fresh processes and prints how long each took from the
-process's start to the main window's first paint (the engine keeps loading after that).
+process's start to the main window's first paint and to the engine being ready for a command
+(ui/startup_probe.py; ``--bundle`` times a built or installed app instead of this checkout).
 
     .venv/bin/python packaging/screenshots.py              # all pictures into docs/screenshots
     .venv/bin/python packaging/screenshots.py --no-voice   # typed commands only
     .venv/bin/python packaging/screenshots.py --xvfb       # on a desktop too, for the same look
     .venv/bin/python packaging/screenshots.py --no-pictures --paint-runs 10   # time start-up only
+    .venv/bin/python packaging/screenshots.py --no-pictures --bundle dist/hearth/hearth
 """
 
 from __future__ import annotations
@@ -27,20 +29,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from assistant.conversation import TurnResult
 from assistant.tts import PiperSynthesizer, TtsError
 from ui import app as desktop_app
-from ui.main_window import MainWindow
 from ui.preferences import UiPreferences, default_settings
+from ui.startup_probe import PAINT_MARK, READY_MARK
 
 _LOGGER = logging.getLogger("screenshots")
 
@@ -62,7 +63,6 @@ SPOKEN = ("Okay Nabu.", "Turn on the desk lamp.")
 VOICE_WAIT_MS = 60_000
 #: A pause before each picture, so device changes and repaints have landed.
 SETTLE_MS = 600
-PAINT_MARK = "first-paint-ms"
 IN_XVFB = "HEARTH_SCREENSHOTS_IN_XVFB"
 
 
@@ -102,68 +102,37 @@ def spoken_command(path: Path) -> bool:
     return True
 
 
-# -- the first paint, timed in a fresh process ----------------------------------------------------------
+# -- the start-up, timed in fresh processes ---------------------------------------------------------------
 
 
-def seconds_since_process_start() -> float | None:
-    """From /proc (Linux): the process's start in clock ticks since boot, against now."""
-    try:
-        stat = Path("/proc/self/stat").read_text(encoding="ascii")
-    except OSError:
-        return None
-    ticks = int(stat.rsplit(")", 1)[1].split()[19])
-    return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+def probe_start_up() -> int:
+    """The child process: start the app as ``hearth`` does; it prints its start-up marks."""
+    return desktop_app.main(["--startup-probe"])
 
 
-class FirstPaint(QObject):
-    """Notes when the first paint event reaches the window, then quits the app."""
+def time_start_up(runs: int, bundle: Path | None = None) -> dict[str, list[float]]:
+    """Milliseconds from process start to first paint and to engine ready, one process per run.
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.seconds: float | None = None
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            self.seconds is None
-            and event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and watched.window() is self.window
-        ):
-            self.seconds = seconds_since_process_start()
-            QTimer.singleShot(0, self.window.quit)
-        return False
-
-
-def probe_first_paint() -> int:
-    """The child process: start the app as ``hearth`` does and print the first paint's time."""
-    desktop = desktop_app.create(desktop_app.build_parser().parse_args([]))
-    probe = FirstPaint(desktop.window)
-    desktop.app.installEventFilter(probe)
-    desktop.window.start()
-    status = desktop_app.run(desktop)
-    if probe.seconds is None:
-        return 1
-    print(f"{PAINT_MARK} {probe.seconds * 1000:.0f}", flush=True)
-    return status
-
-
-def time_first_paint(runs: int) -> list[float]:
-    """Milliseconds from process start to first paint, one fresh app process per run."""
-    times = []
+    ``bundle`` times an installed or built app (``dist/hearth/hearth``) instead of this checkout.
+    """
+    command = (
+        [str(bundle), "gui", "--startup-probe"]
+        if bundle is not None
+        else [sys.executable, __file__, "--probe-first-paint"]
+    )
+    times: dict[str, list[float]] = {PAINT_MARK: [], READY_MARK: []}
     for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, __file__, "--probe-first-paint"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        marks = [line for line in done.stdout.splitlines() if line.startswith(PAINT_MARK)]
-        if not marks:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+        marks = {}
+        for line in done.stdout.splitlines():
+            name, _, value = line.partition(" ")
+            if name in times and value.isdigit():
+                marks[name] = value
+        if not all(mark in marks for mark in times):
             _LOGGER.warning("a start-up probe failed: %s", done.stderr.strip()[-500:])
             continue
-        times.append(float(marks[-1].split()[1]))
+        for mark, values in times.items():
+            values.append(float(marks[mark]))
     return times
 
 
@@ -317,6 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--no-voice", action="store_true", help="typed commands only")
     parser.add_argument("--paint-runs", type=int, default=5, help="start-up timings to take")
+    parser.add_argument(
+        "--bundle", type=Path, help="time this built app (dist/hearth/hearth), not the checkout"
+    )
     parser.add_argument("--no-pictures", action="store_true", help="only time the start-up")
     parser.add_argument("--xvfb", action="store_true", help="use Xvfb even with a display")
     parser.add_argument("--probe-first-paint", action="store_true", help=argparse.SUPPRESS)
@@ -328,16 +300,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hearth-screenshots-") as scratch:
         isolate(Path(scratch))
         if args.probe_first_paint:
-            return probe_first_paint()
-        times = time_first_paint(args.paint_runs)
-        if times:
-            listed = ", ".join(f"{t:.0f}" for t in times)
-            print(
-                f"first paint after process start: median {statistics.median(times):.0f} ms"
-                f" over {len(times)} runs ({listed} ms)"
-            )
+            return probe_start_up()
+        times = time_start_up(args.paint_runs, args.bundle)
+        for mark, label in ((PAINT_MARK, "first paint"), (READY_MARK, "engine ready")):
+            if times[mark]:
+                listed = ", ".join(f"{t:.0f}" for t in times[mark])
+                print(
+                    f"{label} after process start: median {statistics.median(times[mark]):.0f} ms"
+                    f" over {len(times[mark])} runs ({listed} ms)"
+                )
         if args.no_pictures:
-            return 0 if times else 1
+            return 0 if times[PAINT_MARK] else 1
         return take_pictures(args.out.resolve(), not args.no_voice, Path(scratch))
 
 

@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="listen to this WAV file (at real-time pace) instead of the microphone",
     )
     parser.add_argument(
+        "--startup-probe",
+        action="store_true",
+        help="print the times of the first paint, engine ready (and voice ready, with "
+        "--voice-wav) since the process started, then quit",
+    )
+    parser.add_argument(
         "--delay", type=float, default=2.0, help="with --screenshot: seconds to wait (default 2)"
     )
     parser.add_argument(
@@ -261,6 +267,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     desktop = create(args)
     window = desktop.window
+    if args.startup_probe:
+        from ui.startup_probe import StartupProbe
+
+        StartupProbe(window, desktop.bridge, wait_for_voice=bool(args.voice_wav))
+        window.start()
+        return run(desktop)
     if args.screenshot:
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))

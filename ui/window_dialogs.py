@@ -9,6 +9,7 @@ engine may have to be rebuilt, so that decision lives here too, next to the dial
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -20,6 +21,7 @@ from assistant.config import CloudConfig, Config
 from assistant.egress import EGRESS_FILE
 from assistant.events import Event, EventType
 from assistant.home.model import Home
+from assistant.licenses import LICENSES_INDEX, bundled_licenses_dir, default_model_licences
 from ui.app_services import AppServices
 from ui.bridge import EngineBridge
 from ui.shortcuts import ShortcutsDialog
@@ -237,7 +239,7 @@ class WindowDialogs(QObject):
             "About Hearth",
             f"<b>Hearth {__version__}</b> — a private, offline-first voice assistant for the "
             "home.<br>"
-            "Everything runs on this computer unless you turn cloud help on.",
+            "Everything runs on this computer unless you turn cloud help on." + _licences_html(),
         )
 
 
@@ -247,3 +249,21 @@ def _understood_examples(runtime: Runtime) -> list[Example]:
 
     conversation = runtime.conversation
     return examples(runtime.backend.home(), lambda text: conversation.recognize(text) is not None)
+
+
+def _licences_html() -> str:
+    """About's licence part: the default models' licences and where all the others are."""
+    models = "<br>".join(
+        f"{escape(m.model_id)}: {escape(m.license)}" for m in default_model_licences()
+    )
+    folder = bundled_licenses_dir()
+    if folder is not None:
+        where = (
+            "Licences of every bundled library and model: "
+            f"<tt>{escape(str(folder / LICENSES_INDEX))}</tt>"
+        )
+    else:
+        where = "Licences of the libraries: in each installed package's metadata."
+    return (
+        f"<p>Hearth is licensed under Apache-2.0.</p><p><b>Models</b><br>{models}</p><p>{where}</p>"
+    )
