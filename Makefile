@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Extras installed for the app and for the tests (tests install every optional engine too).
-RUN_EXTRAS := speech tts gui cloud
+RUN_EXTRAS := speech tts gui cloud home
 # The app lock also pins PyInstaller (the dist extra), so `make dist` bundles exactly what `make run`
 # runs; PyInstaller itself never ends up inside the bundle.
 APP_LOCK_EXTRAS := $(RUN_EXTRAS) dist
