@@ -1,4 +1,5 @@
-"""Where the cloud API key lives: the OS keyring, or a private file when there is no keyring.
+"""Where secrets live (the cloud API key, a Home Assistant token, an MQTT password): the OS
+keyring, or a private file when there is no keyring.
 
 A key in the TOML config would end up in backups, screenshots of ``hearth config show`` and bug
 reports, so it never goes there. The OS keyring (Keychain, Windows Credential Manager, Secret
@@ -22,8 +23,25 @@ _LOGGER = logging.getLogger(__name__)
 _MAX_KEY_BYTES = 64 * 1024
 
 SERVICE = "hearth"
-USERNAME = "cloud-api-key"
-KEY_FILE = "cloud-api-key"
+
+
+class Secret(StrEnum):
+    """Each secret Hearth keeps; the value is its keyring user name and its fallback file name."""
+
+    CLOUD_API_KEY = "cloud-api-key"
+    HOME_ASSISTANT_TOKEN = "home-assistant-token"
+    MQTT_PASSWORD = "mqtt-password"
+
+    @property
+    def label(self) -> str:
+        return {
+            Secret.CLOUD_API_KEY: "the API key",
+            Secret.HOME_ASSISTANT_TOKEN: "the Home Assistant token",
+            Secret.MQTT_PASSWORD: "the MQTT password",
+        }[self]
+
+
+KEY_FILE = Secret.CLOUD_API_KEY.value
 
 
 class KeyLocation(StrEnum):
@@ -74,16 +92,22 @@ class StoredKey:
 
 
 class ApiKeyStore:
-    """Reads, writes and forgets the key; the file is only used when the keyring cannot be."""
+    """Reads, writes and forgets one secret; the file is only used when the keyring cannot be."""
 
-    def __init__(self, config_dir: Path, keyring_backend: KeyringBackend | None) -> None:
-        self.file = config_dir / KEY_FILE
+    def __init__(
+        self,
+        config_dir: Path,
+        keyring_backend: KeyringBackend | None,
+        secret: Secret = Secret.CLOUD_API_KEY,
+    ) -> None:
+        self.secret = secret
+        self.file = config_dir / secret.value
         self._keyring = keyring_backend
 
     def get(self) -> StoredKey:
         if self._keyring is not None:
             try:
-                value = self._keyring.get_password(SERVICE, USERNAME)
+                value = self._keyring.get_password(SERVICE, self.secret.value)
             except _keyring_errors() as err:
                 _LOGGER.warning("the OS keyring could not be read: %s", type(err).__name__)
             else:
@@ -92,7 +116,7 @@ class ApiKeyStore:
         if self.file.exists():
             try:
                 # Bounded, and never a FIFO or device: a planted one must not hang every start.
-                raw = read_regular_bytes(self.file, "the API key file", _MAX_KEY_BYTES)
+                raw = read_regular_bytes(self.file, f"{self.secret.label} file", _MAX_KEY_BYTES)
                 value = raw.decode("utf-8", errors="replace").strip()
             except FileRefused as err:
                 _LOGGER.warning("%s", err)
@@ -105,10 +129,10 @@ class ApiKeyStore:
         """Store the key; in the keyring when it works (then any old key file is removed)."""
         value = value.strip()
         if not value:
-            raise ValueError("the API key is empty")
+            raise ValueError(f"{self.secret.label} is empty")
         if self._keyring is not None:
             try:
-                self._keyring.set_password(SERVICE, USERNAME, value)
+                self._keyring.set_password(SERVICE, self.secret.value, value)
             except _keyring_errors() as err:
                 _LOGGER.warning(
                     "the OS keyring refused the key (%s); using a file", type(err).__name__
@@ -122,7 +146,7 @@ class ApiKeyStore:
     def delete(self) -> None:
         if self._keyring is not None:
             try:
-                self._keyring.delete_password(SERVICE, USERNAME)
+                self._keyring.delete_password(SERVICE, self.secret.value)
             except _keyring_errors():
                 pass  # nothing stored there (PasswordDeleteError) or no keyring: nothing to forget
         self.file.unlink(missing_ok=True)
@@ -144,6 +168,6 @@ def mask(value: str) -> str:
     return f"…({len(value)} characters)"
 
 
-def default_store(config_file: Path) -> ApiKeyStore:
-    """The user's key store: the OS keyring if any, else a file beside ``config_file``."""
-    return ApiKeyStore(config_file.parent, system_keyring())
+def default_store(config_file: Path, secret: Secret = Secret.CLOUD_API_KEY) -> ApiKeyStore:
+    """The user's store for ``secret``: the OS keyring if any, else a file beside ``config_file``."""
+    return ApiKeyStore(config_file.parent, system_keyring(), secret)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.api_key import ApiKeyStore, KeyLocation, mask
+from assistant.api_key import ApiKeyStore, KeyLocation, Secret, mask
 from assistant.cli import main
 from assistant.config import data_dir
 from assistant.egress import EgressLog, open_log
@@ -107,3 +107,20 @@ def test_the_egress_log_survives_reopening_and_clear_really_deletes(tmp_path: Pa
     assert log.clear() == 1 and log.count() == 0
     log.close()
     assert b"secret sentence" not in path.read_bytes()
+
+
+def test_each_secret_has_its_own_keyring_entry_and_file(tmp_path):
+    ring = FakeKeyring()
+    cloud = ApiKeyStore(tmp_path, ring)
+    token = ApiKeyStore(tmp_path, ring, Secret.HOME_ASSISTANT_TOKEN)
+    cloud.set("sk-cloud-000000000000")
+    token.set("ha-token-111111111111")
+    assert cloud.get().value == "sk-cloud-000000000000"
+    assert token.get().value == "ha-token-111111111111"
+    token.delete()
+    assert cloud.get().value == "sk-cloud-000000000000" and token.get().value is None
+    files = ApiKeyStore(tmp_path, None, Secret.MQTT_PASSWORD)
+    files.set("broker-pass")
+    assert (tmp_path / "mqtt-password").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(ValueError, match="the MQTT password is empty"):
+        files.set("  ")
