@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from assistant import actions as planner
+from assistant import planning as planner
 from assistant.config import ConversationConfig
 from assistant.events import (
     ActionsExecuted,

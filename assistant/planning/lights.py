@@ -1,0 +1,73 @@
+"""Lights: brightness, colour and colour temperature, set or stepped."""
+
+from __future__ import annotations
+
+from assistant.home.commands import Action, ActionKind
+from assistant.home.model import Device
+from assistant.planning.context import Handler, HandlerContext, Plan, command, supported
+
+BRIGHTNESS_STEP = 20
+
+
+def handle_light_set(ctx: HandlerContext) -> Plan:
+    targets = ctx.targets(domains=("light",))
+    slots = ctx.slots
+    if "brightness" in slots:
+        return command(
+            ctx,
+            targets,
+            lambda d: (
+                supported(d, ActionKind.SET_BRIGHTNESS, brightness=int(slots["brightness"]))
+                if "brightness" in d.attributes
+                else None
+            ),
+            "Brightness set",
+        )
+    if "color" in slots:
+        color = str(slots["color"])
+        return command(
+            ctx,
+            targets,
+            lambda d: (
+                Action(d.id, ActionKind.SET_COLOR, {"color": color})
+                if "color" in d.attributes
+                else None
+            ),
+            "Color set",
+        )
+    if "temperature" in slots:
+        kelvin = int(slots["temperature"])
+        return command(
+            ctx,
+            targets,
+            lambda d: (
+                Action(d.id, ActionKind.SET_COLOR, {"color": f"{kelvin}K"})
+                if "color" in d.attributes
+                else None
+            ),
+            "Color temperature set",
+        )
+    return Plan(error="Sorry, what should I set the light to?")
+
+
+def handle_brightness_step(ctx: HandlerContext) -> Plan:
+    step = int(ctx.slots.get("brightness_step") or BRIGHTNESS_STEP)
+    sign = -1 if ctx.slots.get("direction") == "down" else 1
+
+    def pick(device: Device) -> Action | None:
+        if "brightness" not in device.attributes:
+            return None
+        # Relative: the backend adds the step to the brightness as it is when it writes, so
+        # a step another process made at the same moment is not lost.
+        return Action(device.id, ActionKind.SET_BRIGHTNESS, {"brightness_step": sign * step})
+
+    plan = command(ctx, ctx.targets(domains=("light",)), pick, "Brightness set")
+    if plan.actions:
+        return Plan(actions=plan.actions, response="Brighter" if sign > 0 else "Dimmed")
+    return plan
+
+
+HANDLERS: dict[str, Handler] = {
+    "HassLightSet": handle_light_set,
+    "HearthBrightnessStep": handle_brightness_step,
+}

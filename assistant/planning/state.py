@@ -1,0 +1,67 @@
+"""Questions about state: "is the front door locked?", "which lights are on?", "how warm is it?"."""
+
+from __future__ import annotations
+
+from assistant.home.commands import Action, ActionKind
+from assistant.home.model import Domain
+from assistant.planning.context import Handler, HandlerContext, Plan, failed
+from assistant.planning.replies import number, view
+from assistant.planning.targets import Targets
+from intents.responses import render_response
+
+
+def handle_get_temperature(ctx: HandlerContext) -> Plan:
+    targets = ctx.targets(domains=("climate",))
+    if not targets.devices and not targets.ambiguous and not ctx.slots.get("name"):
+        targets = ctx.targets(domains=("sensor",), classes=("temperature",))
+    if not targets.ok and not ctx.has_place():
+        climates = [d for d in ctx.home.devices.values() if d.domain is Domain.CLIMATE]
+        if climates and ctx.speaker_area is None:
+            targets = Targets(devices=(climates[0],))
+    if (not_found := failed(targets)) is not None:
+        return not_found
+    device = targets.devices[0]
+    value = device.attributes.get("current_temperature", device.state)
+    place = ctx.home.areas[device.area].name if device.area in ctx.home.areas else device.name
+    return Plan(
+        actions=(Action(device.id, ActionKind.GET_STATE),),
+        response=f"It's {number(value)} degrees in the {place}",
+    )
+
+
+def handle_get_state(ctx: HandlerContext) -> Plan:
+    targets = ctx.targets(use_speaker_area=False)
+    if (not_found := failed(targets)) is not None:
+        if targets.ambiguous and ctx.recognition.response_key != "one":
+            targets = Targets(devices=targets.ambiguous)
+        else:
+            return not_found
+    wanted = ctx.slots.get("state")
+    matched = [d for d in targets.devices if wanted is None or d.state == str(wanted)]
+    unmatched = [d for d in targets.devices if d not in matched]
+    key = ctx.recognition.response_key or "default"
+    template = ctx.template(key)
+    fallback = ", ".join(f"{d.name} is {d.state}" for d in targets.devices)
+    slots = dict(ctx.recognition.slot_texts)
+    if key == "one":
+        response = f"{targets.devices[0].name} is {view(targets.devices[0]).state_with_unit}"
+    elif template is None:
+        response = fallback
+    else:
+        response = render_response(
+            template,
+            slots,
+            matched=[view(d) for d in matched],
+            unmatched=[view(d) for d in unmatched],
+            fallback=fallback,
+        )
+    return Plan(
+        actions=tuple(Action(d.id, ActionKind.GET_STATE) for d in targets.devices),
+        response=response,
+    )
+
+
+HANDLERS: dict[str, Handler] = {
+    "HassClimateGetTemperature": handle_get_temperature,
+    "HassGetState": handle_get_state,
+}

@@ -1,0 +1,50 @@
+"""Turn on / turn off / toggle, for every domain: each domain's own word for "on" and "off"."""
+
+from __future__ import annotations
+
+from assistant.home.commands import Action, ActionKind
+from assistant.home.model import Device, Domain
+from assistant.planning.context import Handler, HandlerContext, Plan, command, supported
+
+ON_ACTIONS: dict[Domain, ActionKind] = {
+    Domain.COVER: ActionKind.OPEN,
+    Domain.VALVE: ActionKind.OPEN,
+    Domain.LOCK: ActionKind.LOCK,
+    Domain.VACUUM: ActionKind.START,
+    Domain.LAWN_MOWER: ActionKind.START,
+}
+OFF_ACTIONS: dict[Domain, ActionKind] = {
+    Domain.COVER: ActionKind.CLOSE,
+    Domain.VALVE: ActionKind.CLOSE,
+    Domain.LOCK: ActionKind.UNLOCK,
+    Domain.VACUUM: ActionKind.RETURN_HOME,
+    Domain.LAWN_MOWER: ActionKind.RETURN_HOME,
+}
+
+
+def handle_turn(ctx: HandlerContext, on: bool) -> Plan:
+    targets = ctx.targets()
+    table = ON_ACTIONS if on else OFF_ACTIONS
+    default = ActionKind.TURN_ON if on else ActionKind.TURN_OFF
+
+    def pick(device: Device) -> Action | None:
+        return supported(device, table.get(device.domain, default))
+
+    return command(ctx, targets, pick, "Turned on" if on else "Turned off")
+
+
+def handle_toggle(ctx: HandlerContext) -> Plan:
+    def pick(device: Device) -> Action | None:
+        if device.domain is Domain.LOCK:
+            kind = ActionKind.UNLOCK if device.state == "locked" else ActionKind.LOCK
+            return Action(device.id, kind)
+        return supported(device, ActionKind.TOGGLE)
+
+    return command(ctx, ctx.targets(), pick, "Toggled")
+
+
+HANDLERS: dict[str, Handler] = {
+    "HassTurnOn": lambda ctx: handle_turn(ctx, on=True),
+    "HassTurnOff": lambda ctx: handle_turn(ctx, on=False),
+    "HassToggle": handle_toggle,
+}
