@@ -33,6 +33,7 @@ from assistant.home.backend import Backend, BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Device, Home
 from assistant.home.vocab import vocabulary_from_home
+from assistant.planning.services import Services
 from assistant.session import SessionStore
 from intents.engine import IntentEngine, Recognition
 from intents.fuzzy import (
@@ -134,8 +135,10 @@ class Conversation:
         clock: Callable[[], float] = time.time,
         now: Callable[[], dt.datetime] = dt.datetime.now,
         fallback: Fallback | None = None,
+        services: Services | None = None,
     ) -> None:
         self.backend = backend
+        self.services = services or Services()
         self.fallback = fallback
         self.engine = engine
         self.config = config or ConversationConfig()
@@ -342,6 +345,7 @@ class Conversation:
             speaker_area=self.speaker_area,
             now=self._now,
             previous=tuple(previous["devices"]) if previous else (),
+            services=self.services,
         )
         plan = planner.plan(ctx)
         if plan.error:
@@ -363,6 +367,9 @@ class Conversation:
         if question:
             return self._ask_confirmation(turn, plan.actions, question, plan.response)
         render = plan.render or (lambda _home, text=plan.response: text)
+        if plan.perform is not None:
+            perform = plan.perform
+            render = lambda _home: perform()
         return self._execute(turn, plan.actions, render)
 
     def _run_fallback(self, turn: _Turn, home: Home, answer: FallbackAnswer) -> TurnResult:

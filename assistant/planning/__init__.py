@@ -1,12 +1,25 @@
 """Recognition → neutral device actions and the reply: one handler per intent, by a dict.
 
 Each domain family keeps its handlers in its own module (switch, lights, climate, covers,
-media, vacuum, state, clock) and exports them as ``HANDLERS``; ``plan`` picks one by intent.
+media, vacuum, state, clock, timers, lists, weather, talk) and exports them as ``HANDLERS``; ``plan`` picks one by intent.
 """
 
 from __future__ import annotations
 
-from assistant.planning import climate, clock, covers, lights, media, state, switch, vacuum
+from assistant.planning import (
+    climate,
+    clock,
+    covers,
+    lights,
+    lists,
+    media,
+    state,
+    switch,
+    talk,
+    timers,
+    vacuum,
+    weather,
+)
 from assistant.planning.context import Handler, HandlerContext, Plan
 from assistant.planning.replies import describe_done
 
@@ -21,6 +34,10 @@ HANDLERS: dict[str, Handler] = {
     **media.HANDLERS,
     **vacuum.HANDLERS,
     **clock.HANDLERS,
+    **timers.HANDLERS,
+    **lists.HANDLERS,
+    **weather.HANDLERS,
+    **talk.HANDLERS,
 }
 
 

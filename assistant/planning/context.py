@@ -15,6 +15,7 @@ from assistant.home.commands import Action, ActionKind
 from assistant.home.effects import supported_actions
 from assistant.home.model import Device, Home
 from assistant.planning.replies import describe_done, view
+from assistant.planning.services import Services
 from assistant.planning.targets import TargetQuery, Targets, resolve
 from intents.engine import Recognition
 from intents.responses import render_response
@@ -30,6 +31,8 @@ class Plan:
     error: str | None = None
     # Rendered after execution, when the response depends on the new state.
     render: Callable[[Home], str] | None = field(default=None, compare=False)
+    # Work outside the home (a timer, a list), done when the plan runs; returns the reply.
+    perform: Callable[[], str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class HandlerContext:
     now: Callable[[], dt.datetime] = dt.datetime.now
     # Devices the previous command acted on, while the conversation context is fresh.
     previous: tuple[str, ...] = ()
+    services: Services = field(default_factory=Services)
 
     @property
     def slots(self) -> dict[str, Any]:
