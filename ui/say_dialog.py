@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.say_examples import Example
+from assistant.examples import Example
 
 LOOKING = "Looking at your home…"
 INTRO = (

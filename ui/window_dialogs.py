@@ -27,11 +27,11 @@ from ui.bridge import EngineBridge
 from ui.shortcuts import ShortcutsDialog
 
 if TYPE_CHECKING:  # imported when first opened: the first paint does not wait for them
+    from assistant.examples import Example
     from assistant.runtime import Runtime
     from ui.first_run import FirstRunChoices, FirstRunDialog
     from ui.privacy_view import PrivacyDialog
     from ui.say_dialog import SayDialog
-    from ui.say_examples import Example
     from ui.settings_dialog import SettingsContext, SettingsDialog
 
 VOICE_LATER = " Microphone, wake word and voice settings take effect when voice is available."
@@ -245,7 +245,7 @@ class WindowDialogs(QObject):
 
 def _understood_examples(runtime: Runtime) -> list[Example]:
     """On the worker: the home's example sentences that the intent engine understands."""
-    from ui.say_examples import examples
+    from assistant.examples import examples
 
     conversation = runtime.conversation
     return examples(runtime.backend.home(), lambda text: conversation.recognize(text) is not None)

@@ -10,6 +10,7 @@ from assistant.planning import (
     climate,
     clock,
     covers,
+    guide,
     lights,
     lists,
     media,
@@ -38,6 +39,7 @@ HANDLERS: dict[str, Handler] = {
     **lists.HANDLERS,
     **weather.HANDLERS,
     **talk.HANDLERS,
+    **guide.HANDLERS,
 }
 
 

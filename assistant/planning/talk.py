@@ -8,6 +8,7 @@ help is on).
 from __future__ import annotations
 
 from assistant.planning.context import Handler, HandlerContext, Plan
+from assistant.planning.guide import help_reply
 
 # HassRespond's response keys, answered as Hearth.
 RESPONDS = {
@@ -17,16 +18,14 @@ RESPONDS = {
         "understood on this computer."
     ),
     "data": "What you say stays on this computer, unless you turn cloud help on in Settings.",
-    "commands": (
-        "Ask me to switch lights and plugs, set the heating, open blinds, play music, set "
-        "timers or add to your shopping list. Press F1 in the window to see this home's examples."
-    ),
     "creator": "I'm Hearth, built on Home Assistant's open sentence collection.",
 }
 
 
 def handle_respond(ctx: HandlerContext) -> Plan:
     key = ctx.recognition.response_key or "default"
+    if key == "commands":  # "what can I ask?": this home's own examples
+        return Plan(response=help_reply(ctx))
     return Plan(response=RESPONDS.get(key, RESPONDS["hello"]))
 
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence
 from assistant.home.loader import load_home, parse_home
 from tests.ui.helpers import LOAD_TIMEOUT_MS
 from ui.say_dialog import LOOKING
-from ui.say_examples import PER_ROOM, candidates, examples
+from assistant.examples import PER_ROOM, candidates, examples
 
 
 def test_candidates_use_this_homes_rooms_and_names():

@@ -168,3 +168,27 @@ def test_broadcast_is_spoken_here_and_respond_speaks_as_hearth(demo_home):
     assert said == ["dinner is ready"]
     reply = run(demo_home, services, "HassRespond", key="data")
     assert "stays on this computer" in reply and "Home Assistant" not in reply
+
+
+def test_help_gives_this_homes_own_examples(make_conversation):
+    reply = make_conversation().handle("what can I say").response
+    assert reply.startswith("You can say things like")
+    assert "kitchen" in reply and "set a timer" in reply
+    # The help answer's own examples are understood.
+    conversation = make_conversation()
+    for example in reply.split("“")[1:]:
+        sentence = example.split("”")[0]
+        if "timer" in sentence or "shopping" in sentence:
+            continue  # recognized once the timer and list intents are loaded
+        assert conversation.recognize(sentence) is not None, sentence
+
+
+def test_reading_a_list_back_by_voice(make_conversation):
+    conversation = make_conversation()
+    assert conversation.handle("what's on my shopping list").response == (
+        "The shopping list is empty"
+    )
+    conversation.services.lists.add("Shopping List", "eggs")
+    assert conversation.handle("what do we need from the shop").response == (
+        "The shopping list has 1 item: eggs"
+    )

@@ -1,5 +1,7 @@
 """“What can I say?”: example sentences built from this home, by room and device kind.
 
+Read by the window's Help → What can I say? (F1) and by the spoken answer to "help".
+
 A list of generic examples ("turn on the lights") teaches little in a home whose lamp is the
 "Chandelier"; these use the home's own rooms and names. Candidates come from a few sentence
 shapes per device kind; the window keeps only those the intent engine understands
