@@ -157,8 +157,16 @@ def _track(step: int) -> Effect:
     return effect
 
 
+_MEDIA_KEYS = ("media_title", "media_artist", "media_album_name", "media_content_type")
+
+
 def _media_play(device: Device, params: dict[str, Any]) -> Device:
-    return _set(device, "playing")
+    """Resume, or with media attributes (a library search) play that instead."""
+    media = {k: params[k] for k in _MEDIA_KEYS if k in params}
+    if not media:
+        return _set(device, "playing")
+    kept = {k: v for k, v in device.attributes.items() if k not in _MEDIA_KEYS}
+    return device.with_state("playing", {**kept, **media})
 
 
 def _get_state(device: Device, params: dict[str, Any]) -> Device:

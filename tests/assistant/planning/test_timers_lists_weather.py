@@ -192,3 +192,41 @@ def test_reading_a_list_back_by_voice(make_conversation):
     assert conversation.handle("what do we need from the shop").response == (
         "The shopping list has 1 item: eggs"
     )
+
+
+def _demo_library():
+    from importlib import resources
+
+    import yaml
+
+    from assistant.home.media_library import parse_library
+
+    raw = (resources.files("assistant") / "home" / "data" / "demo_media.yaml").read_text("utf-8")
+    return parse_library(yaml.safe_load(raw))
+
+
+def test_play_from_the_media_library(backend):
+    services = Services(media=_demo_library())
+    home = backend.home()
+    ctx = HandlerContext(
+        recognition=Recognition(
+            "HassMediaSearchAndPlay", {"search_query": "some jazz", "name": "Kitchen Speaker"}, ""
+        ),
+        home=home,
+        responses={},
+        services=services,
+    )
+    planned = plan(ctx)
+    assert planned.response == "Playing Kind of Blue by Miles Davis on the Kitchen Speaker"
+    backend.execute(planned.actions)
+    speaker = backend.home().device("media_player.kitchen_speaker")
+    assert speaker.state == "playing"
+    assert speaker.attributes["media_title"] == "Kind of Blue"
+    assert speaker.attributes["media_artist"] == "Miles Davis"
+    assert speaker.attributes["volume"] == 40  # the rest of the player is as it was
+
+
+def test_nothing_in_the_library_is_said_plainly(demo_home):
+    services = Services(media=_demo_library())
+    reply = run(demo_home, services, "HassMediaSearchAndPlay", search_query="polka")
+    assert reply == "Sorry, I couldn't find “polka” in the media library"
