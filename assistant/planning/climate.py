@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.home.commands import Action, ActionKind
 from assistant.home.model import Domain
 from assistant.planning.context import Handler, HandlerContext, Plan, failed
+from assistant.planning.replies import describe_done
 from assistant.planning.targets import Targets
 
 
@@ -21,8 +22,7 @@ def handle_set_temperature(ctx: HandlerContext) -> Plan:
         Action(d.id, ActionKind.SET_TEMPERATURE, {"temperature": temperature})
         for d in targets.devices
     )
-    degrees = f"{temperature:g}" if isinstance(temperature, float) else str(temperature)
-    return Plan(actions=actions, response=f"Temperature set to {degrees} degrees")
+    return Plan(actions=actions, render=lambda home: describe_done(actions, home))
 
 
 HANDLERS: dict[str, Handler] = {

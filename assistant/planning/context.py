@@ -11,14 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.home.commands import Action, ActionKind
+from assistant.home import effects
+from assistant.home.commands import Action, ActionKind, CommandError
 from assistant.home.effects import supported_actions
 from assistant.home.model import Device, Home
-from assistant.planning.replies import describe_done, view
+from assistant.planning.replies import ALREADY, MOMENTARY_VERBS, done_and_already
 from assistant.planning.services import Services
 from assistant.planning.targets import TargetQuery, Targets, resolve
 from intents.engine import Recognition
-from intents.responses import render_response
 
 
 @dataclass(frozen=True)
@@ -54,15 +54,6 @@ class HandlerContext:
         by_key = self.responses.get(self.recognition.intent, {})
         return by_key.get(key or self.recognition.response_key or "default") or by_key.get(
             "default"
-        )
-
-    def say(self, devices: Sequence[Device], fallback: str, **extra_slots: Any) -> str:
-        template = self.template()
-        if template is None:
-            return fallback
-        slots = {**self.recognition.slot_texts, **extra_slots}
-        return render_response(
-            template, slots, states=[view(d) for d in devices], fallback=fallback
         )
 
     def targets(
@@ -136,24 +127,41 @@ def supported(device: Device, kind: ActionKind, **params: Any) -> Action | None:
     return None
 
 
+def unchanged(device: Device, action: Action) -> bool:
+    """Whether ``action`` would leave ``device`` as it is ("turn on" a light that is on).
+
+    Only commands whose outcome is a state ("on", "locked", "open") count; running a scene or
+    pressing a button changes nothing visible and is still done.
+    """
+    if action.action not in ALREADY or device.domain in MOMENTARY_VERBS:
+        return False
+    try:
+        after = effects.apply(device, action)
+    except CommandError:
+        return False  # the backend gives the reason when it refuses
+    return (after.state, dict(after.attributes)) == (device.state, dict(device.attributes))
+
+
 def command(
     ctx: HandlerContext,
     targets: Targets,
     pick: Callable[[Device], Action | None],
-    fallback: str,
 ) -> Plan:
-    """One action per target device (``pick``), with a reply rendered from the new state."""
+    """One action per target device (``pick``), without those that would change nothing,
+    and a reply naming what was done and what already was so."""
     if (not_found := failed(targets)) is not None:
         return not_found
-    actions = [a for d in targets.devices if (a := pick(d)) is not None]
-    if not actions:
+    picked = [(d, a) for d in targets.devices if (a := pick(d)) is not None]
+    if not picked:
         names = ", ".join(sorted({d.name for d in targets.devices}))
         return Plan(error=f"Sorry, {names} can't do that")
-    done = [ctx.home.device(a.device) for a in actions]
+    changing = tuple(a for d, a in picked if not unchanged(d, a))
+    already = [(a.action, d) for d, a in picked if unchanged(d, a)]
+    # What needed no change is only read, so it is not an action carried out, yet "turn it
+    # off" next still means these devices.
+    looked_at = tuple(Action(d.id, ActionKind.GET_STATE) for _, d in already)
 
     def render(home: Home) -> str:
-        if len(done) > 1 and ctx.recognition.response_key in (None, "default"):
-            return describe_done(actions, home)
-        return ctx.say([home.device(d.id) for d in done], fallback)
+        return done_and_already(changing, already, home)
 
-    return Plan(actions=tuple(actions), render=render)
+    return Plan(actions=changing + looked_at, render=render)

@@ -12,7 +12,6 @@ def handle_set_position(ctx: HandlerContext) -> Plan:
         ctx,
         ctx.targets(domains=("cover",)),
         lambda d: supported(d, ActionKind.SET_POSITION, position=position),
-        "Position set",
     )
 
 

@@ -21,7 +21,6 @@ def handle_light_set(ctx: HandlerContext) -> Plan:
                 if "brightness" in d.attributes
                 else None
             ),
-            "Brightness set",
         )
     if "color" in slots:
         color = str(slots["color"])
@@ -33,7 +32,6 @@ def handle_light_set(ctx: HandlerContext) -> Plan:
                 if "color" in d.attributes
                 else None
             ),
-            "Color set",
         )
     if "temperature" in slots:
         kelvin = int(slots["temperature"])
@@ -45,7 +43,6 @@ def handle_light_set(ctx: HandlerContext) -> Plan:
                 if "color" in d.attributes
                 else None
             ),
-            "Color temperature set",
         )
     return Plan(error="Sorry, what should I set the light to?")
 
@@ -61,10 +58,7 @@ def handle_brightness_step(ctx: HandlerContext) -> Plan:
         # a step another process made at the same moment is not lost.
         return Action(device.id, ActionKind.SET_BRIGHTNESS, {"brightness_step": sign * step})
 
-    plan = command(ctx, ctx.targets(domains=("light",)), pick, "Brightness set")
-    if plan.actions:
-        return Plan(actions=plan.actions, response="Brighter" if sign > 0 else "Dimmed")
-    return plan
+    return command(ctx, ctx.targets(domains=("light",)), pick)
 
 
 HANDLERS: dict[str, Handler] = {

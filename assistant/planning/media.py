@@ -14,9 +14,7 @@ from assistant.planning.targets import Targets
 VOLUME_STEP = 10
 
 
-def handle_media(
-    ctx: HandlerContext, kind: ActionKind, states: frozenset[str], fallback: str
-) -> Plan:
+def handle_media(ctx: HandlerContext, kind: ActionKind, states: frozenset[str]) -> Plan:
     targets = ctx.targets(domains=("media_player",), use_speaker_area=False)
     if not ctx.has_place():
         local = ctx.targets(domains=("media_player",))
@@ -35,7 +33,7 @@ def handle_media(
                 if "playing" in states
                 else "Sorry, nothing is paused"
             )
-    return command(ctx, targets, lambda d: supported(d, kind), fallback)
+    return command(ctx, targets, lambda d: supported(d, kind))
 
 
 def handle_volume(ctx: HandlerContext) -> Plan:
@@ -60,21 +58,17 @@ def handle_volume(ctx: HandlerContext) -> Plan:
             if d.domain is Domain.MEDIA_PLAYER and d.state == "playing"
         ]
         targets = Targets(devices=tuple(playing)) if playing else targets
-    return command(ctx, targets, pick, "Volume set")
+    return command(ctx, targets, pick)
 
 
 HANDLERS: dict[str, Handler] = {
-    "HassMediaPause": lambda ctx: handle_media(
-        ctx, ActionKind.MEDIA_PAUSE, frozenset({"playing"}), "Paused"
-    ),
-    "HassMediaUnpause": lambda ctx: handle_media(
-        ctx, ActionKind.MEDIA_PLAY, frozenset({"paused"}), "Resumed"
-    ),
+    "HassMediaPause": lambda ctx: handle_media(ctx, ActionKind.MEDIA_PAUSE, frozenset({"playing"})),
+    "HassMediaUnpause": lambda ctx: handle_media(ctx, ActionKind.MEDIA_PLAY, frozenset({"paused"})),
     "HassMediaNext": lambda ctx: handle_media(
-        ctx, ActionKind.MEDIA_NEXT, frozenset({"playing", "paused"}), "Playing next"
+        ctx, ActionKind.MEDIA_NEXT, frozenset({"playing", "paused"})
     ),
     "HassMediaPrevious": lambda ctx: handle_media(
-        ctx, ActionKind.MEDIA_PREVIOUS, frozenset({"playing", "paused"}), "Playing previous"
+        ctx, ActionKind.MEDIA_PREVIOUS, frozenset({"playing", "paused"})
     ),
     "HassSetVolume": handle_volume,
     "HassSetVolumeRelative": handle_volume,

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.home.commands import Action, ActionKind
-from assistant.home.model import Domain
+from assistant.home.model import Device, Domain
 from assistant.planning.context import Handler, HandlerContext, Plan, failed
-from assistant.planning.replies import number, view
+from assistant.planning.replies import (
+    MAX_LISTED,
+    capitalized,
+    count_devices,
+    listing,
+    name_devices,
+    number,
+    view,
+)
 from assistant.planning.targets import Targets
 from intents.responses import render_response
 
@@ -40,9 +50,12 @@ def handle_get_state(ctx: HandlerContext) -> Plan:
     matched = [d for d in targets.devices if wanted is None or d.state == str(wanted)]
     unmatched = [d for d in targets.devices if d not in matched]
     key = ctx.recognition.response_key or "default"
+    state_text = str(ctx.recognition.slot_texts.get("state") or wanted or "")
+    actions = tuple(Action(d.id, ActionKind.GET_STATE) for d in targets.devices)
+    if state_text and key in _LISTS:
+        return Plan(actions=actions, response=_LISTS[key](matched, unmatched, state_text, ctx))
     template = ctx.template(key)
     fallback = ", ".join(f"{d.name} is {d.state}" for d in targets.devices)
-    slots = dict(ctx.recognition.slot_texts)
     if key == "one":
         response = f"{targets.devices[0].name} is {view(targets.devices[0]).state_with_unit}"
     elif template is None:
@@ -50,16 +63,52 @@ def handle_get_state(ctx: HandlerContext) -> Plan:
     else:
         response = render_response(
             template,
-            slots,
+            dict(ctx.recognition.slot_texts),
             matched=[view(d) for d in matched],
             unmatched=[view(d) for d in unmatched],
             fallback=fallback,
         )
-    return Plan(
-        actions=tuple(Action(d.id, ActionKind.GET_STATE) for d in targets.devices),
-        response=response,
-    )
+    return Plan(actions=actions, response=response)
 
+
+Answer = Callable[[list[Device], list[Device], str, HandlerContext], str]
+
+
+def _which(matched: list[Device], unmatched: list[Device], state: str, ctx: HandlerContext) -> str:
+    """ "which lights are on?": every one that is, by name (rooms where names repeat)."""
+    if not matched:
+        return f"None {'is' if len(unmatched) == 1 else 'are'} {state}"
+    return capitalized(listing(matched, ctx.home, state))
+
+
+def _any(matched: list[Device], unmatched: list[Device], state: str, ctx: HandlerContext) -> str:
+    """ "are any lights on?": yes, and which."""
+    if not matched:
+        return "No"
+    return f"Yes, {listing(matched, ctx.home, state)}"
+
+
+def _all(matched: list[Device], unmatched: list[Device], state: str, ctx: HandlerContext) -> str:
+    """ "are all the doors locked?": yes, or which are not."""
+    if not unmatched:
+        return "Yes"
+    return f"No, {listing(unmatched, ctx.home, state, negated=True)}"
+
+
+def _how_many(
+    matched: list[Device], unmatched: list[Device], state: str, ctx: HandlerContext
+) -> str:
+    """ "how many lights are on?": the number, then which."""
+    if not matched:
+        return f"None {'is' if len(unmatched) == 1 else 'are'} {state}"
+    if len(matched) > MAX_LISTED:
+        return capitalized(listing(matched, ctx.home, state))
+    verb = "is" if len(matched) == 1 else "are"
+    names = name_devices(matched, ctx.home, article=False)
+    return f"{count_devices(matched)} {verb} {state}: {names}"
+
+
+_LISTS: dict[str, Answer] = {"which": _which, "any": _any, "all": _all, "how_many": _how_many}
 
 HANDLERS: dict[str, Handler] = {
     "HassClimateGetTemperature": handle_get_temperature,

@@ -30,7 +30,7 @@ def handle_turn(ctx: HandlerContext, on: bool) -> Plan:
     def pick(device: Device) -> Action | None:
         return supported(device, table.get(device.domain, default))
 
-    return command(ctx, targets, pick, "Turned on" if on else "Turned off")
+    return command(ctx, targets, pick)
 
 
 def handle_toggle(ctx: HandlerContext) -> Plan:
@@ -40,7 +40,7 @@ def handle_toggle(ctx: HandlerContext) -> Plan:
             return Action(device.id, kind)
         return supported(device, ActionKind.TOGGLE)
 
-    return command(ctx, ctx.targets(), pick, "Toggled")
+    return command(ctx, ctx.targets(), pick)
 
 
 HANDLERS: dict[str, Handler] = {

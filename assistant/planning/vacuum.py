@@ -6,12 +6,12 @@ from assistant.home.commands import ActionKind
 from assistant.planning.context import Handler, HandlerContext, Plan, command, supported
 
 
-def handle_vacuum(ctx: HandlerContext, kind: ActionKind, fallback: str) -> Plan:
+def handle_vacuum(ctx: HandlerContext, kind: ActionKind) -> Plan:
     targets = ctx.targets(domains=("vacuum",), use_speaker_area=False)
-    return command(ctx, targets, lambda d: supported(d, kind), fallback)
+    return command(ctx, targets, lambda d: supported(d, kind))
 
 
 HANDLERS: dict[str, Handler] = {
-    "HassVacuumStart": lambda ctx: handle_vacuum(ctx, ActionKind.START, "Started"),
-    "HassVacuumReturnToBase": lambda ctx: handle_vacuum(ctx, ActionKind.RETURN_HOME, "Returning"),
+    "HassVacuumStart": lambda ctx: handle_vacuum(ctx, ActionKind.START),
+    "HassVacuumReturnToBase": lambda ctx: handle_vacuum(ctx, ActionKind.RETURN_HOME),
 }

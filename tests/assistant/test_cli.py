@@ -87,7 +87,13 @@ def test_parse_json_contract() -> None:
     assert obj["intent"] == "HassTurnOff"
     assert obj["slots"] == {"area": "Kitchen", "domain": "light"}
     assert {"device": "light.kitchen_ceiling", "action": "turn_off", "params": {}} in obj["actions"]
-    assert obj["response"] == "Turned off the lights"
+    # The counter lights were off already: read, not switched, and the reply says so.
+    assert {"device": "light.kitchen_counter", "action": "turn_off", "params": {}} not in obj[
+        "actions"
+    ]
+    assert obj["response"] == (
+        "Turned off the Ceiling Light in the Kitchen; the Counter Lights were already off"
+    )
     assert obj["source"] == "local"
     assert "confirmation_required" not in obj
     assert done.stderr == ""

@@ -515,7 +515,11 @@ CASES = [
             "light.kitchen_ceiling": st("on", brightness=80),
             "light.chandelier": st("on", brightness=100),
         },
-        response="all of the lights",
+        # The two that were on are named, not counted as switched on.
+        response=(
+            "Turned on 13 lights; the Ceiling Light in the Kitchen and the Floor Lamp"
+            " in the Living Room were already on"
+        ),
     ),
     case(
         "turn off all the lights",
@@ -1038,7 +1042,7 @@ CASES = [
         "which lights are on?",
         "HassGetState",
         {"domain": "light", "state": "on"},
-        response="Ceiling Light and Floor Lamp",
+        response="Ceiling Light in the Kitchen and Floor Lamp in the Living Room are on",
     ),
     case("are any lights on", "HassGetState", {"domain": "light", "state": "on"}, response="Yes"),
     case(

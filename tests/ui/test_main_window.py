@@ -48,10 +48,14 @@ def test_typed_command_shows_reply_intent_card_and_updates_the_device_card(qtbot
 
     assert result.intent == "HassTurnOff"
     assert window.command.text() == ""  # Enter sent it and cleared the box
-    assert window.reply.text() == "Turned off the lights"
+    assert (
+        window.reply.text()
+        == "Turned off the Ceiling Light in the Kitchen; the Counter Lights were already off"
+    )
     assert "HassTurnOff" in window.intent_card.intent.text()
     assert "Ceiling Light (Kitchen)" in window.intent_card.devices.text()
-    assert window.intent_card.action.text() == "Turn off"
+    # The counter lights were already off: only read (so "turn them on" still means them).
+    assert window.intent_card.action.text() == "Turn off, Get state"
     assert window.intent_card.confidence.text() == "100%"
     assert window.intent_card.source_badge.text() == "LOCAL"
     qtbot.waitUntil(lambda: not card.toggle.isChecked(), timeout=2000)

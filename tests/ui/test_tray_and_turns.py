@@ -42,12 +42,18 @@ def test_a_turn_started_elsewhere_fills_the_card_history_and_notifies_when_hidde
     # Not through the bridge: as the voice pipeline or another front end would run it.
     runtime.conversation.handle("turn off the kitchen lights")
     qtbot.waitUntil(lambda: window.history.count() == 1, timeout=3000)
-    assert window.reply.text() == "Turned off the lights"
+    assert (
+        window.reply.text()
+        == "Turned off the Ceiling Light in the Kitchen; the Counter Lights were already off"
+    )
     assert "HassTurnOff" in window.intent_card.intent.text()
     assert window.intent_card.confidence.text() == "100%"
     assert window.intent_card.source_badge.text() == "LOCAL"
     assert window.intent_card.undo_button.isEnabled()
-    assert window.tray.last_notification == ("Hearth", "Turned off the lights")
+    assert window.tray.last_notification == (
+        "Hearth",
+        "Turned off the Ceiling Light in the Kitchen; the Counter Lights were already off",
+    )
     card = window.home_view.cards["light.kitchen_ceiling"]
     qtbot.waitUntil(lambda: not card.toggle.isChecked(), timeout=2000)
 

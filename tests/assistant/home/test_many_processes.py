@@ -192,7 +192,7 @@ def test_a_long_lived_process_never_reports_a_change_that_did_not_happen(
 
         assert window.handle("is the desk lamp on").response == "Yes"
         result = window.handle("turn off the desk lamp")
-        assert result.response == "Turned off the light"
+        assert result.response == "Turned off the Desk Lamp"
         assert [r.changed for r in result.executed] == [True]
         assert _stored(db, "light.desk_lamp")[0] == "off"  # the reply matches reality
 
