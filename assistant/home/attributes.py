@@ -5,6 +5,10 @@ database, the cloud's tool list) and replies. YAML can say far more than that: d
 sets, NaN, huge numbers. Anything other than plain data is refused here with one line, so no
 later step can trip over it; the attributes Hearth itself computes with must also have the
 right kind and range.
+
+Home Assistant names some of these differently, or on another scale; :func:`normalize` turns
+an exported entity's attributes into Hearth's before they are checked (brightness in percent,
+``position``, ``volume`` in percent), and fills the defaults a device's capabilities imply.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import Any
+
+from assistant.home.model import Domain
 
 
 class AttributeProblem(ValueError):
@@ -60,13 +66,19 @@ KNOWN: dict[str, Callable[[Any], str | None]] = {
     "supported_features": _count,
     "playlist": _texts,
     "supported_color_modes": _texts,
-    "color": _text,
+    "color": lambda value: None if value is None else _text(value),  # null: colour unknown
     "mode": _text,
     "media_title": _text,
     "device_class": _text,
     "unit": _text,
     "unit_of_measurement": _text,
     "entities": _mapping,
+    "percentage": _percent,
+    "percentage_step": _number,
+    "target_temp_step": _number,
+    "hvac_modes": _texts,
+    "preset_modes": _texts,
+    "source_list": _texts,
 }
 """The attributes Hearth reads or computes with, and what each must be."""
 
@@ -118,3 +130,72 @@ def _kind(value: Any) -> str:
         "tuple": "a tuple",
     }
     return names.get(type(value).__name__, f"a {type(value).__name__}")
+
+
+#: Home Assistant's light brightness is 0-255; Hearth's is a percentage.
+HA_BRIGHTNESS_MAX = 255
+_COLOR_CAPABLE_MODES = frozenset({"hs", "xy", "rgb", "rgbw", "rgbww", "color_temp"})
+_DIMMING_MODES = _COLOR_CAPABLE_MODES | {"brightness", "white"}
+
+
+def normalize(domain: str, state: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Hearth's attributes for an entity written the way Home Assistant exports it.
+
+    - A light carrying ``color_mode`` (every Home Assistant light does, null when off) has its
+      ``brightness`` on Home Assistant's 0-255 scale; it becomes a percentage. A light whose
+      ``supported_color_modes`` allow dimming always has a ``brightness`` (0 when off), and one
+      that can change colour a ``color`` (its name, or "2700K" for a white temperature; null
+      when unknown), so every later step reads one model.
+    - A cover's ``current_position`` becomes ``position``; a media player's ``volume_level``
+      (0-1) becomes ``volume`` (percent).
+    - A thermostat without ``mode`` remembers the mode it returns to when turned on: its state
+      if that is one of its ``hvac_modes``, else the first that is not "off".
+    - Other null values are dropped: Home Assistant writes null for "no value now".
+
+    Values of the wrong kind are left as they are, for :func:`check_attributes` to refuse.
+    """
+    result = {key: value for key, value in attributes.items() if value is not None}
+    if domain == Domain.LIGHT:
+        _light(state, attributes, result)
+    elif domain == Domain.COVER or domain == Domain.VALVE:
+        _rename(result, "current_position", "position", 1.0)
+    elif domain == Domain.MEDIA_PLAYER:
+        _rename(result, "volume_level", "volume", 100.0)
+    elif domain == Domain.CLIMATE:
+        _climate_mode(state, result)
+    return result
+
+
+def _rename(result: dict[str, Any], source: str, target: str, scale: float) -> None:
+    value = result.pop(source, None)
+    if target in result or value is None:
+        return
+    result[target] = round(value * scale) if _is_number(value) else value
+
+
+def _light(state: str, attributes: dict[str, Any], result: dict[str, Any]) -> None:
+    brightness = result.get("brightness")
+    if "color_mode" in attributes and _is_number(brightness):
+        result["brightness"] = round(brightness * 100 / HA_BRIGHTNESS_MAX)
+    modes = attributes.get("supported_color_modes")
+    if not isinstance(modes, list):
+        return
+    if _DIMMING_MODES & {str(m) for m in modes} and "brightness" not in result:
+        result["brightness"] = 100 if state == "on" else 0
+    if _COLOR_CAPABLE_MODES & {str(m) for m in modes} and "color" not in result:
+        kelvin = result.get("color_temp_kelvin")
+        warm = result.get("color_mode") == "color_temp" and _is_number(kelvin)
+        result["color"] = f"{round(kelvin)}K" if warm else None
+
+
+def _climate_mode(state: str, result: dict[str, Any]) -> None:
+    modes = result.get("hvac_modes")
+    if "mode" in result or not isinstance(modes, list):
+        return
+    if state in modes and state != "off":
+        result["mode"] = state
+        return
+    for mode in modes:
+        if isinstance(mode, str) and mode != "off":
+            result["mode"] = mode
+            return

@@ -1,7 +1,10 @@
 """What each neutral action does to a device's state: pure functions, one table per domain.
 
 The simulated backend applies these directly; real backends use ``check`` to reject a bad
-command before sending it, so voice, GUI and cloud get the same answers everywhere.
+command before sending it, so voice, GUI and cloud get the same answers everywhere. Whether a
+domain has an action at all is this module's table; whether this one device can do it (a light
+without colour, a cover without positions) is ``capabilities``; a domain Hearth does not control
+(weather, person, ...) only answers ``get_state``.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from assistant.home import capabilities
 from assistant.home.commands import Action, ActionKind, CommandError
 from assistant.home.model import Device, Domain
 
@@ -86,8 +90,6 @@ def _on_off(on: str = "on", off: str = "off") -> dict[ActionKind, Effect]:
 
 
 def _light_brightness(device: Device, params: dict[str, Any]) -> Device:
-    if "brightness" not in device.attributes:
-        raise CommandError(f"{device.name} cannot be dimmed")
     level = _percent(params, "brightness")
     return _set(device, "on" if level > 0 else "off", brightness=level)
 
@@ -104,8 +106,6 @@ def _light_toggle(device: Device, params: dict[str, Any]) -> Device:
 
 
 def _light_color(device: Device, params: dict[str, Any]) -> Device:
-    if "color" not in device.attributes:
-        raise CommandError(f"{device.name} cannot change colour")
     color = str(params.get("color", "")).strip().lower()
     if not color:
         raise CommandError("a colour is needed")
@@ -175,7 +175,7 @@ def _get_state(device: Device, params: dict[str, Any]) -> Device:
 
 _COMMON: dict[ActionKind, Effect] = {ActionKind.GET_STATE: _get_state}
 
-EFFECTS: dict[Domain, dict[ActionKind, Effect]] = {
+EFFECTS: dict[str, dict[ActionKind, Effect]] = {
     Domain.LIGHT: {
         **_on_off(),
         ActionKind.TURN_ON: _light_on,
@@ -274,15 +274,31 @@ def scene_members(scene: Device, devices: Mapping[str, Device]) -> list[Device]:
     return afters
 
 
-def supported_actions(domain: Domain) -> frozenset[ActionKind]:
+def supported_actions(domain: str) -> frozenset[ActionKind]:
+    """What a device of ``domain`` can be asked to do at all (``get_state`` for any domain)."""
     return frozenset(EFFECTS.get(domain, {})) | frozenset(_COMMON)
+
+
+def device_actions(device: Device) -> frozenset[ActionKind]:
+    """What this device can be asked to do: its domain's actions that its capabilities allow
+    (a light without colour modes has no ``set_color``). A front end offers only these."""
+    return frozenset(
+        kind
+        for kind in supported_actions(device.domain)
+        if capabilities.refusal(device, kind) is None
+    )
 
 
 def apply(device: Device, action: Action) -> Device:
     """Return the device as it is after ``action``; raise CommandError if it cannot be done."""
+    reason = capabilities.refusal(device, action.action, action.params)
+    if reason is not None and (
+        not device.controllable or action.action in supported_actions(device.domain)
+    ):
+        raise CommandError(reason)
     effect = EFFECTS.get(device.domain, {}).get(action.action) or _COMMON.get(action.action)
     if effect is None:
-        label = device.domain.value.replace("_", " ")
+        label = capabilities.domain_label(device)
         raise CommandError(f"{device.name} is a {label} and cannot {action.action.value}")
     return effect(device, dict(resolve(device, action).params))
 

@@ -1,11 +1,16 @@
 """Read a home file (YAML) into a Home, with errors that name the file, the line and the problem.
 
 People write these files by hand, so every mistake gets one precise line ("home.yaml:12: device
-'light.x' is in unknown area 'kitchn'") instead of a stack trace.
+'light.x' is in unknown area 'kitchn'") instead of a stack trace. A home exported from Home
+Assistant has entities of every domain and attributes on Home Assistant's scales: any domain
+loads (see ``model.Domain``), attributes are normalized (``attributes.normalize``), and a bad
+entry (floor, area or device) is left out with its line while the rest of the home loads. Only
+a file that cannot be parsed, or is not a home at all, is refused.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -13,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from assistant.home.attributes import AttributeProblem, check_attributes
-from assistant.home.model import Area, Device, Domain, Floor, Home
+from assistant.home.attributes import AttributeProblem, check_attributes, normalize
+from assistant.home.model import Area, Device, Domain, Floor, Home, domain_of
 from assistant.storage import notices
 from models.files import MIB, FileRefused, read_regular_bytes
 
@@ -29,6 +34,8 @@ MAX_DEPTH = 32
 MAX_ATTRIBUTE_VALUES = 10_000
 """Values in one device's attributes with every alias expanded: a "billion laughs" document
 is a few hundred bytes whose aliases expand to 10^9 values."""
+DOMAIN_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""What Home Assistant allows as a domain (an integration's name): lower case, digits, _."""
 
 
 class HomeFileError(ValueError):
@@ -140,6 +147,7 @@ class _Builder:
     def __init__(self, source: str, report: Callable[[str], None]) -> None:
         self.source = source
         self.report = report
+        self.floor_nodes: dict[str, yaml.Node] = {}
 
     def fail(self, node: yaml.Node | None, message: str) -> HomeFileError:
         line = f":{node.start_mark.line + 1}" if node is not None else ""
@@ -198,55 +206,34 @@ class _Builder:
         if "devices" not in top:
             raise self.fail(root, "the home file has no 'devices' list")
 
+        skipped: list[str] = []
         floors: dict[str, Floor] = {}
-        floor_nodes: dict[str, yaml.Node] = {}
         for node in self.sequence(top.get("floors"), "floors"):
-            fields = self.mapping(node, "a floor")
-            self.check_keys(fields, _FLOOR_KEYS, "a floor")
-            floor_id = self.text(fields, "id", "a floor", node)
-            if floor_id in floors:
-                raise self.fail(node, f"duplicate floor id '{floor_id}'")
-            what = f"floor '{floor_id}'"
-            floors[floor_id] = Floor(
-                id=floor_id,
-                name=self.text(fields, "name", what, node),
-                aliases=self.strings(fields, "aliases", what),
-                areas=self.strings(fields, "areas", what),
-            )
-            floor_nodes[floor_id] = node
+            try:
+                floor = self.floor(node)
+                if floor.id in floors:
+                    raise self.fail(node, f"duplicate floor id '{floor.id}'")
+            except HomeFileError as err:
+                skipped.append(f"{err}; left that floor out")
+                continue
+            floors[floor.id] = floor
+            self.floor_nodes[floor.id] = node
 
         areas: dict[str, Area] = {}
         for node in self.sequence(top.get("areas"), "areas"):
-            fields = self.mapping(node, "an area")
-            self.check_keys(fields, _AREA_KEYS, "an area")
-            area_id = self.text(fields, "id", "an area", node)
-            if area_id in areas:
-                raise self.fail(node, f"duplicate area id '{area_id}'")
-            what = f"area '{area_id}'"
-            floor = self.scalar(fields["floor"], f"{what}'s floor") if "floor" in fields else None
-            if floor is not None and floor not in floors:
-                raise self.fail(fields["floor"], f"{what} is on unknown floor '{floor}'")
-            areas[area_id] = Area(
-                id=area_id,
-                name=self.text(fields, "name", what, node),
-                aliases=self.strings(fields, "aliases", what),
-                floor=floor,
-            )
-        for floor_id, floor in floors.items():
-            for area_id in floor.areas:
-                if area_id not in areas:
-                    raise self.fail(
-                        floor_nodes[floor_id], f"floor '{floor_id}' lists unknown area '{area_id}'"
-                    )
-                if areas[area_id].floor not in (None, floor_id):
-                    raise self.fail(
-                        floor_nodes[floor_id],
-                        f"area '{area_id}' is on floor '{areas[area_id].floor}' and '{floor_id}'",
-                    )
+            try:
+                area = self.area(node, floors)
+                if area.id in areas:
+                    raise self.fail(node, f"duplicate area id '{area.id}'")
+            except HomeFileError as err:
+                skipped.append(f"{err}; left that area out")
+                continue
+            areas[area.id] = area
+        floors = self.check_floor_areas(floors, areas, skipped)
 
         devices: dict[str, Device] = {}
         device_nodes: dict[str, yaml.Node] = {}
-        skipped: list[str] = []
+        bad_devices: list[str] = []
         for node in self.sequence(top.get("devices"), "devices"):
             # A bad device is reported with its line and left out; the rest of the home works.
             try:
@@ -254,7 +241,7 @@ class _Builder:
                 if device.id in devices:
                     raise self.fail(node, f"duplicate device id '{device.id}'")
             except HomeFileError as err:
-                skipped.append(str(err))
+                bad_devices.append(str(err))
                 continue
             devices[device.id] = device
             device_nodes[device.id] = node
@@ -262,15 +249,68 @@ class _Builder:
             try:
                 self.check_scene(device, devices, node_for=device_nodes[device.id])
             except HomeFileError as err:
-                skipped.append(str(err))
+                bad_devices.append(str(err))
                 del devices[device.id]
         if not devices:
-            if skipped:
-                raise HomeFileError(f"{skipped[0]} (and the home has no other usable device)")
+            if bad_devices:
+                raise HomeFileError(f"{bad_devices[0]} (and the home has no other usable device)")
             raise self.fail(top["devices"], "the home has no devices")
+        skipped += [f"{problem}; left that device out" for problem in bad_devices]
         for problem in skipped:
-            self.report(f"{problem}; left that device out")
-        return Home(areas.values(), devices.values(), floors.values())
+            self.report(problem)
+        return Home(areas.values(), devices.values(), floors.values(), warnings=skipped)
+
+    def floor(self, node: yaml.Node) -> Floor:
+        fields = self.mapping(node, "a floor")
+        self.check_keys(fields, _FLOOR_KEYS, "a floor")
+        floor_id = self.text(fields, "id", "a floor", node)
+        what = f"floor '{floor_id}'"
+        floor = Floor(
+            id=floor_id,
+            name=self.text(fields, "name", what, node),
+            aliases=self.strings(fields, "aliases", what),
+            areas=self.strings(fields, "areas", what),
+        )
+        return floor
+
+    def area(self, node: yaml.Node, floors: dict[str, Floor]) -> Area:
+        fields = self.mapping(node, "an area")
+        self.check_keys(fields, _AREA_KEYS, "an area")
+        area_id = self.text(fields, "id", "an area", node)
+        what = f"area '{area_id}'"
+        floor = self.scalar(fields["floor"], f"{what}'s floor") if "floor" in fields else None
+        if floor is not None and floor not in floors:
+            raise self.fail(fields["floor"], f"{what} is on unknown floor '{floor}'")
+        return Area(
+            id=area_id,
+            name=self.text(fields, "name", what, node),
+            aliases=self.strings(fields, "aliases", what),
+            floor=floor,
+        )
+
+    def check_floor_areas(
+        self, floors: dict[str, Floor], areas: dict[str, Area], skipped: list[str]
+    ) -> dict[str, Floor]:
+        """Floors whose area lists name known areas, each area on one floor only; an entry
+        that does not fit is dropped from the floor's list (the floor and area stay)."""
+        checked: dict[str, Floor] = {}
+        for floor_id, floor in floors.items():
+            kept: list[str] = []
+            for area_id in floor.areas:
+                if area_id not in areas:
+                    problem = f"floor '{floor_id}' lists unknown area '{area_id}'"
+                elif areas[area_id].floor not in (None, floor_id):
+                    problem = (
+                        f"area '{area_id}' is on floor '{areas[area_id].floor}' and '{floor_id}'"
+                    )
+                else:
+                    kept.append(area_id)
+                    continue
+                skipped.append(
+                    f"{self.fail(self.floor_nodes.get(floor_id), problem)}; left it off that floor"
+                )
+            checked[floor_id] = Floor(floor.id, floor.name, floor.aliases, tuple(kept))
+        return checked
 
     def device(self, node: yaml.Node, areas: dict[str, Area]) -> Device:
         fields = self.mapping(node, "a device")
@@ -278,13 +318,13 @@ class _Builder:
         device_id = self.text(fields, "id", "a device", node)
         what = f"device '{device_id}'"
         domain_text = self.text(fields, "domain", what, node)
-        try:
-            domain = Domain(domain_text)
-        except ValueError:
-            known = ", ".join(d.value for d in Domain)
+        if not DOMAIN_NAME.fullmatch(domain_text):
             raise self.fail(
-                fields["domain"], f"{what} has unknown domain '{domain_text}' (known: {known})"
-            ) from None
+                fields["domain"],
+                f"{what} has domain '{domain_text}', which is no Home Assistant domain name "
+                "(lower-case letters, digits and _, such as light or weather)",
+            )
+        domain = domain_of(domain_text)
         prefix, dot, _ = device_id.partition(".")
         if dot and prefix != domain.value:
             raise self.fail(
@@ -294,11 +334,11 @@ class _Builder:
         if area is not None and area not in areas:
             raise self.fail(fields["area"], f"{what} is in unknown area '{area}'")
         attributes: dict[str, Any] = {}
-        if "attributes" in fields:
-            if not isinstance(fields["attributes"], yaml.MappingNode):
-                raise self.fail(fields["attributes"], f"{what}'s attributes must be a mapping")
-            attributes = self.attributes(fields["attributes"], what)
+        if "attributes" in fields and not isinstance(fields["attributes"], yaml.MappingNode):
+            raise self.fail(fields["attributes"], f"{what}'s attributes must be a mapping")
         state = self.scalar(fields["state"], f"{what}'s state") if "state" in fields else "unknown"
+        if "attributes" in fields:
+            attributes = self.attributes(fields["attributes"], what, domain, state)
         return Device(
             id=device_id,
             name=self.text(fields, "name", what, node),
@@ -309,8 +349,11 @@ class _Builder:
             attributes=attributes,
         )
 
-    def attributes(self, node: yaml.MappingNode, what: str) -> dict[str, Any]:
-        """Plain data only, of bounded size; the device is refused with its line otherwise."""
+    def attributes(
+        self, node: yaml.MappingNode, what: str, domain: str, state: str
+    ) -> dict[str, Any]:
+        """Plain data only, of bounded size, in Hearth's terms (``normalize``); the device is
+        refused with its line otherwise."""
         try:
             values = _expanded_size(node, MAX_ATTRIBUTE_VALUES)
         except _Recursive:
@@ -336,6 +379,7 @@ class _Builder:
         except (TypeError, ValueError) as err:  # e.g. an unhashable mapping key
             raise self.fail(node, f"{what}'s attributes: {str(err)[:80]}") from None
         try:
+            attributes = normalize(domain, state, attributes)
             check_attributes(attributes)
         except AttributeProblem as err:
             raise self.fail(node, f"{what}: {err}") from None

@@ -13,7 +13,12 @@ from typing import Any, TypeVar
 
 
 class Domain(StrEnum):
-    """Home Assistant's entity domains that Hearth knows how to show and control."""
+    """Home Assistant's entity domains that Hearth knows how to show and control.
+
+    A home may hold entities of any other Home Assistant domain (weather, person, todo, sun,
+    zone, ...): their devices carry an :class:`OtherDomain` instead, are shown read-only and
+    can be asked about, but no command reaches them.
+    """
 
     LIGHT = "light"
     SWITCH = "switch"
@@ -37,6 +42,31 @@ class Domain(StrEnum):
     LAWN_MOWER = "lawn_mower"
 
 
+class OtherDomain(str):
+    """A Home Assistant domain Hearth does not control ("weather", "person", "todo", ...).
+
+    It reads like a :class:`Domain` member wherever code only needs the name (``.value``,
+    ``str()``, comparing with a string), so code that switches on ``Domain`` simply finds no
+    match for it instead of failing.
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+
+def domain_of(name: str) -> Domain | OtherDomain:
+    """The Domain member for ``name`` when Hearth controls that domain, else an OtherDomain."""
+    if isinstance(name, Domain | OtherDomain):
+        return name
+    try:
+        return Domain(name)
+    except ValueError:
+        return OtherDomain(name)
+
+
 @dataclass(frozen=True)
 class Floor:
     id: str
@@ -57,11 +87,21 @@ class Area:
 class Device:
     id: str
     name: str
-    domain: Domain
+    #: Any Home Assistant domain; a plain string becomes a Domain member when Hearth knows it.
+    domain: Domain | OtherDomain
     area: str | None = None
     aliases: tuple[str, ...] = ()
     state: str = "unknown"
     attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.domain, Domain | OtherDomain):
+            object.__setattr__(self, "domain", domain_of(str(self.domain)))
+
+    @property
+    def controllable(self) -> bool:
+        """Whether Hearth can command this device at all (its domain is a Domain member)."""
+        return isinstance(self.domain, Domain)
 
     @property
     def device_class(self) -> str | None:
@@ -95,17 +135,23 @@ def _find(items: Iterable[_Named], name_or_id: str) -> _Named | None:
 
 
 class Home:
-    """A snapshot of the whole home, indexed for lookup by id."""
+    """A snapshot of the whole home, indexed for lookup by id.
+
+    ``warnings`` are the loader's one-line notes about entries of the home file it left out
+    (file:line and why), so a front end can show them beside the home they belong to.
+    """
 
     def __init__(
         self,
         areas: Iterable[Area] = (),
         devices: Iterable[Device] = (),
         floors: Iterable[Floor] = (),
+        warnings: Iterable[str] = (),
     ) -> None:
         self.areas: dict[str, Area] = {a.id: a for a in areas}
         self.devices: dict[str, Device] = {d.id: d for d in devices}
         self.floors: dict[str, Floor] = {f.id: f for f in floors}
+        self.warnings: tuple[str, ...] = tuple(warnings)
 
     def device(self, device_id: str) -> Device:
         return self.devices[device_id]
@@ -140,7 +186,7 @@ class Home:
     def with_device(self, device: Device) -> Home:
         devices = dict(self.devices)
         devices[device.id] = device
-        return Home(self.areas.values(), devices.values(), self.floors.values())
+        return Home(self.areas.values(), devices.values(), self.floors.values(), self.warnings)
 
     def __len__(self) -> int:
         return len(self.devices)

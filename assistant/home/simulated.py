@@ -47,7 +47,7 @@ Plan = Callable[[dict[str, Device]], list[ActionResult]]
 
 def home_fingerprint(home: Home) -> str:
     """Identifies a home layout; state from another layout is not reused."""
-    layout = sorted((d.id, d.domain.value) for d in home.devices.values())
+    layout = sorted((d.id, str(d.domain)) for d in home.devices.values())
     return hashlib.sha256(json.dumps(layout).encode()).hexdigest()
 
 
@@ -154,7 +154,10 @@ class SimulatedBackend:
                 devices = self._devices()
             except sqlite3.DatabaseError as err:
                 raise BackendError(f"could not read the home state: {err}") from None
-            return Home(self._layout.areas.values(), devices.values(), self._layout.floors.values())
+            layout = self._layout
+            return Home(
+                layout.areas.values(), devices.values(), layout.floors.values(), layout.warnings
+            )
 
     def refresh(self) -> list[DeviceChanged]:
         """Publish (and return) DeviceChanged for changes other processes made since last time."""

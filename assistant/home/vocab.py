@@ -12,7 +12,7 @@ def vocabulary_from_home(home: Home) -> Vocabulary:
             VocabEntity(
                 id=d.id,
                 name=d.name,
-                domain=d.domain.value,
+                domain=str(d.domain),
                 area=d.area,
                 aliases=d.aliases,
                 device_class=d.device_class,

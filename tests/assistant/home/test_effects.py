@@ -149,8 +149,8 @@ REFUSED = [
     (dev("light", "on", brightness=50), K.SET_BRIGHTNESS, {"brightness": -1}, "0 to 100"),
     (dev("light", "on", brightness=50), K.SET_BRIGHTNESS, {"brightness": "lots"}, "number"),
     (dev("light", "on", brightness=50), K.SET_BRIGHTNESS, {}, "number"),
-    (dev("light", "on"), K.SET_BRIGHTNESS, {"brightness": 50}, "cannot be dimmed"),
-    (dev("light", "on", brightness=50), K.SET_COLOR, {"color": "red"}, "cannot change colour"),
+    (dev("light", "on"), K.SET_BRIGHTNESS, {"brightness": 50}, "can't be dimmed"),
+    (dev("light", "on", brightness=50), K.SET_COLOR, {"color": "red"}, "can't change colour"),
     (dev("light", "on", color="red"), K.SET_COLOR, {"color": "  "}, "colour is needed"),
     (dev("cover", "open", position=100), K.SET_POSITION, {"position": 150}, "0 to 100"),
     (

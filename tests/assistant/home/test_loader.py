@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from assistant.home.loader import HomeFileError, load_home, parse_home
-from assistant.home.model import Domain
+from assistant.home.model import Domain, Home, OtherDomain
 
 
 def home_text(body: str) -> str:
@@ -72,8 +73,8 @@ ERRORS = [
     ("devices: []\n", ":1: the home has no devices"),
     ("rooms: []\ndevices: []\n", ":1: the home file has unknown key 'rooms'"),
     (
-        "devices:\n  - {id: light.a, name: A, domain: lamp}\n",
-        ":2: device 'light.a' has unknown domain 'lamp'",
+        "devices:\n  - {id: light.a, name: A, domain: Lamp Shade}\n",
+        ":2: device 'light.a' has domain 'Lamp Shade', which is no Home Assistant domain name",
     ),
     (
         "devices:\n  - {id: light.a, name: A, domain: switch}\n",
@@ -98,27 +99,6 @@ ERRORS = [
     (
         "devices:\n  - {id: light.a, name: A, domain: light, attributes: [1]}\n",
         ":2: device 'light.a''s attributes must be a mapping",
-    ),
-    (
-        (
-            "areas:\n  - {id: k, name: K}\n  - {id: k, name: K2}\n"
-            "devices: [{id: light.a, name: A, domain: light}]\n"
-        ),
-        ":3: duplicate area id 'k'",
-    ),
-    (
-        (
-            "floors:\n  - {id: up, name: Up, areas: [attic]}\n"
-            "devices: [{id: light.a, name: A, domain: light}]\n"
-        ),
-        ":2: floor 'up' lists unknown area 'attic'",
-    ),
-    (
-        (
-            "areas:\n  - {id: k, name: K, floor: roof}\n"
-            "devices: [{id: light.a, name: A, domain: light}]\n"
-        ),
-        ":2: area 'k' is on unknown floor 'roof'",
     ),
     (
         "devices:\n  - {id: light.a, name: A, domain: light}\n  - {id: light.a name: B}\n",
@@ -178,10 +158,48 @@ def test_a_bad_device_is_reported_with_its_line_and_left_out(text: str, message:
     assert reported[0].endswith("; left that device out")
 
 
+LEFT_OFF = [
+    (
+        "areas:\n  - {id: k, name: K}\n  - {id: k, name: K2}\n",
+        "home.yaml:3: duplicate area id 'k'; left that area out",
+        lambda home: home.areas["k"].name == "K",
+    ),
+    (
+        "floors:\n  - {id: up, name: Up, areas: [attic, k]}\nareas:\n  - {id: k, name: K}\n",
+        "home.yaml:2: floor 'up' lists unknown area 'attic'; left it off that floor",
+        lambda home: home.floors["up"].areas == ("k",) and home.floor_of_area("k").id == "up",
+    ),
+    (
+        "areas:\n  - {id: k, name: K, floor: roof}\n  - {id: j, name: J}\n",
+        "home.yaml:2: area 'k' is on unknown floor 'roof'; left that area out",
+        lambda home: list(home.areas) == ["j"],
+    ),
+    (
+        "floors:\n  - {id: up, name: Up}\n  - {id: up, name: Attic}\n",
+        "home.yaml:3: duplicate floor id 'up'; left that floor out",
+        lambda home: home.floors["up"].name == "Up",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message", "kept"), LEFT_OFF, ids=range(len(LEFT_OFF)))
+def test_a_bad_area_or_floor_is_reported_and_left_out(
+    text: str, message: str, kept: Callable[[Home], bool]
+) -> None:
+    reported: list[str] = []
+    home = parse_home(
+        text + "devices:\n  - {id: light.a, name: A, domain: light}\n", "home.yaml", reported.append
+    )
+    assert reported == [message]
+    assert home.warnings == (message,)
+    assert list(home.devices) == ["light.a"]
+    assert kept(home)
+
+
 def test_only_bad_devices_is_one_line_naming_the_first(tmp_path: Path) -> None:
     with pytest.raises(HomeFileError) as err:
-        parse_home("devices:\n  - {id: light.a, name: A, domain: lamp}\n  - 7\n", "home.yaml")
-    assert str(err.value).startswith("home.yaml:2: device 'light.a' has unknown domain 'lamp'")
+        parse_home("devices:\n  - {id: light.a, name: A, domain: Lamp}\n  - 7\n", "home.yaml")
+    assert str(err.value).startswith("home.yaml:2: device 'light.a' has domain 'Lamp'")
     assert str(err.value).endswith("(and the home has no other usable device)")
 
 
@@ -194,3 +212,73 @@ def test_file_errors(tmp_path: Path) -> None:
         load_home(binary)
     with pytest.raises(HomeFileError, match="cannot read"):
         load_home(tmp_path)  # a directory
+
+
+def test_any_home_assistant_domain_loads_as_a_device_hearth_does_not_control() -> None:
+    home = parse_home(
+        home_text("""
+        devices:
+          - {id: weather.london, name: London, domain: weather, state: rainy,
+             attributes: {temperature: 11.5, forecast: [{condition: rainy, temperature: 12}]}}
+          - {id: person.sam, name: Sam, domain: person, state: home}
+          - {id: todo.shopping, name: Shopping List, domain: todo, state: "3"}
+          - {id: light.a, name: A, domain: light}
+    """)
+    )
+    weather = home.device("weather.london")
+    assert weather.domain == "weather" and isinstance(weather.domain, OtherDomain)
+    assert weather.domain.value == "weather" and not weather.controllable
+    assert weather.attributes["forecast"][0]["condition"] == "rainy"
+    assert home.device("light.a").domain is Domain.LIGHT and home.device("light.a").controllable
+    assert {str(d.domain) for d in home.devices.values()} == {"weather", "person", "todo", "light"}
+    assert home.warnings == ()
+
+
+HA_ATTRIBUTES = [
+    # A Home Assistant light: brightness 0-255 becomes a percentage.
+    (
+        "light",
+        "on",
+        "{color_mode: hs, brightness: 255, supported_color_modes: [hs], hs_color: [30, 80]}",
+        {"brightness": 100, "color": None},
+    ),
+    # Off, Home Assistant writes null for brightness: a dimmable light is at 0 %.
+    (
+        "light",
+        "off",
+        "{color_mode: null, brightness: null, supported_color_modes: [brightness]}",
+        {"brightness": 0},
+    ),
+    (
+        "light",
+        "on",
+        (
+            "{color_mode: color_temp, brightness: 128, color_temp_kelvin: 2700,"
+            " supported_color_modes: [color_temp]}"
+        ),
+        {"brightness": 50, "color": "2700K"},
+    ),
+    ("light", "on", "{color_mode: onoff, supported_color_modes: [onoff]}", {}),
+    # Hearth's own scale when there is no color_mode.
+    ("light", "on", "{brightness: 80}", {"brightness": 80}),
+    ("cover", "open", "{current_position: 40, device_class: blind}", {"position": 40}),
+    ("media_player", "playing", "{volume_level: 0.35}", {"volume": 35}),
+    ("climate", "off", "{hvac_modes: ['off', cool, heat], temperature: null}", {"mode": "cool"}),
+    ("climate", "heat", "{hvac_modes: ['off', cool, heat]}", {"mode": "heat"}),
+]
+
+
+@pytest.mark.parametrize(("domain", "state", "attributes", "expected"), HA_ATTRIBUTES)
+def test_home_assistant_attributes_are_read_on_hearths_scales(
+    domain: str, state: str, attributes: str, expected: dict[str, object]
+) -> None:
+    text = f"devices:\n  - {{id: {domain}.x, name: X, domain: {domain}, state: {state}, "
+    text += f"attributes: {attributes}}}\n"
+    device = parse_home(text).device(f"{domain}.x")
+    for key, value in expected.items():
+        assert device.attributes[key] == value, key
+    assert all(v is not None for k, v in device.attributes.items() if k != "color")
+    assert "current_position" not in device.attributes
+    assert "volume_level" not in device.attributes
+    if not expected:
+        assert "brightness" not in device.attributes and "color" not in device.attributes
