@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from assistant.examples import PER_ROOM, candidates, examples
 from assistant.home.loader import load_home, parse_home
 from tests.ui.helpers import LOAD_TIMEOUT_MS
 from ui.say_dialog import LOOKING
-from assistant.examples import PER_ROOM, candidates, examples
 
 
 def test_candidates_use_this_homes_rooms_and_names():
