@@ -15,6 +15,7 @@ from assistant.home.commands import Action, ActionKind
 from assistant.home.effects import supported_actions
 from assistant.home.model import Device, Domain, Home
 from assistant.targets import TargetQuery, Targets, resolve
+from intents.catalog import not_yet
 from intents.engine import Recognition
 from intents.responses import StateView, render_response
 
@@ -466,5 +467,5 @@ HANDLERS: dict[str, Handler] = {
 def plan(ctx: HandlerContext) -> Plan:
     handler = HANDLERS.get(ctx.recognition.intent)
     if handler is None:
-        return Plan(error="Sorry, I can't do that yet")
+        return Plan(error=not_yet(ctx.recognition.intent))
     return handler(ctx)
