@@ -1,74 +1,76 @@
-"""Text → intent with hassil, Home Assistant's English sentences and Hearth's own.
+"""Text → intent with hassil, every English intent of home-assistant-intents and Hearth's own.
 
 The engine is loaded once (compiling the templates is the slow part) and then matched against
-any home's vocabulary; slot lists are cached per vocabulary so each sentence costs only the
-match itself.
+any home's vocabulary; slot lists are cached per vocabulary and templates that cannot match are
+pruned first (``pruning.py``), so each sentence costs only the match itself.
+
+Results are ranked as Home Assistant ranks them (``recognize_best`` with ``best_slot_name``:
+a device name first, then fewer wildcards, then more literal text), with two additions: answers
+to a question of ours come first, and on a tie the package's template beats Hearth's own, so
+Hearth's sentences add phrasings without changing what the package already understands.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
-from hassil.expression import (
-    Alternative,
-    Group,
-    ListReference,
-    Permutation,
-    RuleReference,
-    Sentence,
-    TextChunk,
-)
-from hassil.intents import Intent, Intents, SlotList, TextSlotList, TextSlotValue
-from hassil.recognize import RecognizeResult, recognize_all, recognize_best
+from hassil.intents import Intent, Intents, SlotList, TextSlotList
+from hassil.recognize import RecognizeResult, recognize_all
 from hassil.string_matcher import UnmatchedTextEntity
-from hassil.util import merge_dict
-from home_assistant_intents import get_intents
 
+from intents.loading import HEARTH_ANSWER, HEARTH_SENTENCE, IntentLoadError, load_intents_dict
+from intents.pruning import Pruner, expression_words, list_words, spoken_words
+from intents.slot_lists import HOME_LISTS, build_slot_lists, speaker_context
 from intents.vocabulary import Vocabulary, words_of
 
-# Intents Hearth can carry out. Everything else in home-assistant-intents (shopping lists,
-# weather, broadcasts...) is left out so that it cannot swallow a sentence we cannot serve.
-SUPPORTED_INTENTS = frozenset(
-    {
-        "HassTurnOn",
-        "HassTurnOff",
-        "HassToggle",
-        "HassLightSet",
-        "HassClimateSetTemperature",
-        "HassClimateGetTemperature",
-        "HassGetState",
-        "HassSetPosition",
-        "HassMediaPause",
-        "HassMediaUnpause",
-        "HassMediaNext",
-        "HassMediaPrevious",
-        "HassSetVolume",
-        "HassSetVolumeRelative",
-        "HassVacuumStart",
-        "HassVacuumReturnToBase",
-        "HassGetCurrentTime",
-        "HassGetCurrentDate",
-        "HassNevermind",
-    }
-)
-
+__all__ = ["IntentEngine", "IntentLoadError", "Recognition", "load_intents_dict"]
 
 # Replies to a question of ours; they never name a device the home lacks.
 _ANSWER_INTENTS = frozenset({"HearthSelect", "HearthConfirm", "HearthDeny", "HearthFollowUpArea"})
 # An "unknown name" longer than this is a sentence we did not understand, not a name.
 MAX_UNKNOWN_WORDS = 4
-
-
-class IntentLoadError(RuntimeError):
-    """The sentence data could not be loaded (a broken install or a bad custom sentence file)."""
+# Stands for "the speaker's room" when nobody said which room that is: "turn off the lights in
+# here" still means the lights (the planner asks which room), never an area called "here".
+UNKNOWN_AREA = "\x00speaker-area"
+# Words that point at a place or a quantity without naming it ("all", "here", "this room"); an
+# unknown "area" made only of these is not a missing name.
+_POINTING_WORDS = frozenset(
+    [
+        "all",
+        "every",
+        "each",
+        "single",
+        "the",
+        "my",
+        "our",
+        "this",
+        "that",
+        "these",
+        "those",
+        "here",
+        "there",
+        "room",
+        "rooms",
+        "area",
+        "areas",
+        "space",
+        "whole",
+        "entire",
+        "house",
+        "home",
+        "apartment",
+        "flat",
+        "everywhere",
+        "in",
+        "on",
+        "at",
+        "of",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -88,39 +90,55 @@ class Recognition:
 @dataclass(frozen=True)
 class _Lists:
     slot_lists: dict[str, SlotList]
-    # For each home list (name, area, floor): every word any of its values is made of.
+    # For each list that can prune: every word any of its values is made of.
     words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def present_lists(self, text: str) -> frozenset[str]:
-        """The home lists that could match somewhere in ``text``.
-
-        A value can only match if its words are in the text, so a list none of whose words
-        occur cannot fill a slot, and sentences that need it can be skipped.
-        """
-        spoken = {_fold(w) for w in words_of(text.replace("\u2019", "'"))}
+        """The lists that could match somewhere in ``text``."""
+        spoken = spoken_words(text)
         return frozenset(name for name, words in self.words.items() if not words.isdisjoint(spoken))
 
 
-def _sentence_files() -> list[Any]:
-    folder = resources.files("intents") / "sentences"
-    return sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+def rank(result: RecognizeResult) -> tuple[Any, ...]:
+    """Sort key, best first: Home Assistant's order, answers first, the package before Hearth."""
+    metadata = result.intent_metadata or {}
+    name = result.entities.get("name")
+    name_length = len(name.text) if name is not None and not name.is_wildcard else None
+    wildcards = [e for e in result.entities_list if e.is_wildcard]
+    return (
+        not metadata.get(HEARTH_ANSWER),
+        name_length is None,
+        -(name_length or 0),
+        len(wildcards),
+        -result.text_chunks_matched,
+        sum(len(e.text or "") for e in wildcards),
+        bool(metadata.get(HEARTH_SENTENCE)),
+        result.intent.name,
+    )
 
 
-def load_intents_dict(language: str = "en") -> dict[str, Any]:
-    """Home Assistant's sentences for ``language`` merged with Hearth's, supported intents only."""
-    data = get_intents(language, json_load=lambda fp: json.load(fp))
-    if not data:
-        raise IntentLoadError(f"home-assistant-intents has no sentences for {language!r}")
-    data["intents"] = {k: v for k, v in data["intents"].items() if k in SUPPORTED_INTENTS}
-    for path in _sentence_files():
-        try:
-            extra = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            raise IntentLoadError(f"{path.name}: not valid YAML: {err}") from None
-        if extra.get("language", language) != language:
-            continue
-        merge_dict(data, extra)
-    return data
+def intent_context(context: dict[str, Any] | None, stand_in: bool = False) -> dict[str, Any]:
+    """Hassil's intent context: the speaker's area as Home Assistant passes it; with
+    ``stand_in``, a placeholder for a speaker whose room nobody configured."""
+    found = dict(context or {})
+    area = found.get("area")
+    if isinstance(area, str):
+        found.update(speaker_context(area))
+    elif not area and stand_in:
+        found["area"] = {"value": UNKNOWN_AREA, "text": ""}
+    return found
+
+
+def _needing_area(intents: Intents) -> Intents:
+    """Only the data blocks that take the speaker's area from the context ("... in here")."""
+    kept: dict[str, Intent] = {}
+    for name, intent in intents.intents.items():
+        data = [d for d in intent.data if "area" in (d.requires_context or {})]
+        if data:
+            kept[name] = Intent(name=name, data=data)
+    subset = copy.copy(intents)
+    subset.intents = kept
+    return subset
 
 
 class IntentEngine:
@@ -135,8 +153,10 @@ class IntentEngine:
         )
         self.error_responses: dict[str, str] = self._data.get("responses", {}).get("errors", {})
         self._lists: OrderedDict[int, tuple[Vocabulary, _Lists]] = OrderedDict()
-        self._pruned: OrderedDict[frozenset[str], Intents] = OrderedDict()
-        self._template_list_words = _list_words(self.intents.slot_lists, None)
+        self._template_list_words = list_words(self.intents.slot_lists, None)
+        known = frozenset(self._template_list_words) | HOME_LISTS
+        self._pruner = Pruner(self.intents, known)
+        self._here_pruner = Pruner(_needing_area(self.intents), known)
         self._lock = threading.Lock()
         self._template_words: frozenset[str] | None = None
 
@@ -144,6 +164,7 @@ class IntentEngine:
         """Pay hassil's first-call costs (lazy template compilation) before the user speaks."""
         self.recognize("turn on the lights", vocabulary)
         self.recognize("what time is it", vocabulary)
+        self.recognize("set a timer for five minutes", vocabulary)
 
     def recognize(
         self,
@@ -151,23 +172,35 @@ class IntentEngine:
         vocabulary: Vocabulary,
         context: dict[str, Any] | None = None,
     ) -> Recognition | None:
-        """Match ``text`` exactly against the templates; ``context`` may name the speaker's area."""
+        """Match ``text`` exactly against the templates; ``context`` may name the speaker's area
+        (``{"area": "Kitchen"}``)."""
         cleaned = " ".join(text.split())
         if not cleaned:
             return None
         lists = self._slot_lists(vocabulary)
-        result = recognize_best(
+        present = lists.present_lists(cleaned)
+        results = recognize_all(
             cleaned,
-            self._intents_for(lists.present_lists(cleaned)),
+            self._pruner.for_present(present),
             slot_lists=lists.slot_lists,
-            intent_context=context or None,
+            intent_context=intent_context(context),
             language=self.language,
-            best_slot_name="name",
-            best_metadata_key="hearth_answer",
         )
-        if result is None:
+        best = min(results, key=rank, default=None)
+        if best is None and not (context or {}).get("area"):
+            # No room configured: "turn off the lights in here" still means the lights; the
+            # templates that take the room from the context are tried with a stand-in.
+            results = recognize_all(
+                cleaned,
+                self._here_pruner.for_present(present),
+                slot_lists=lists.slot_lists,
+                intent_context=intent_context(context, stand_in=True),
+                language=self.language,
+            )
+            best = min(results, key=rank, default=None)
+        if best is None:
             return None
-        return self._to_recognition(result, cleaned)
+        return self._to_recognition(best, cleaned)
 
     def unknown_target(
         self, text: str, vocabulary: Vocabulary, context: dict[str, Any] | None = None
@@ -175,86 +208,64 @@ class IntentEngine:
         """For a sentence that did not match: the device or area name that was not recognized.
 
         "turn on the jacuzzi" fits a template but names nothing in this home; saying so is more
-        helpful than "I didn't understand".
+        helpful than "I didn't understand". Words that only point ("all", "here", "this room")
+        are never reported as a missing name.
         """
         cleaned = " ".join(text.split())
         lists = self._slot_lists(vocabulary)
-        for result in recognize_all(
-            cleaned,
-            self.intents,
-            slot_lists=lists.slot_lists,
-            intent_context={**(context or {}), "explain": "unknown"},
-            language=self.language,
-            allow_unmatched_entities=True,
+        explain = {**intent_context(context, stand_in=True), "explain": "unknown"}
+        for result in sorted(
+            recognize_all(
+                cleaned,
+                self.intents,
+                slot_lists=lists.slot_lists,
+                intent_context=explain,
+                language=self.language,
+                allow_unmatched_entities=True,
+            ),
+            key=rank,
         ):
             unmatched = result.unmatched_entities
-            if result.intent.name in _ANSWER_INTENTS:
+            if result.intent.name in _ANSWER_INTENTS or len(unmatched) != 1:
                 continue
+            if any(e.is_wildcard for e in result.entities_list):
+                continue  # "play X", "add X to my list": any text fits, nothing is missing
             for slot in ("name", "area", "floor"):
                 entity = unmatched.get(slot)
-                if isinstance(entity, UnmatchedTextEntity) and len(unmatched) == 1:
-                    value = " ".join(entity.text.split()).strip(" .,!?")
-                    if (
-                        value
-                        and value.casefold() != cleaned.casefold().strip(" .,!?")
-                        and len(value.split()) <= MAX_UNKNOWN_WORDS
-                    ):
-                        return slot, value
+                if not isinstance(entity, UnmatchedTextEntity):
+                    continue
+                value = " ".join(entity.text.split()).strip(" .,!?")
+                words = set(words_of(value))
+                if (
+                    value
+                    and not words <= _POINTING_WORDS
+                    and value.casefold() != cleaned.casefold().strip(" .,!?")
+                    and len(value.split()) <= MAX_UNKNOWN_WORDS
+                ):
+                    return slot, value
         return None
 
     def template_words(self) -> frozenset[str]:
-        """Every literal word the supported templates contain (the fuzzy repair's dictionary)."""
+        """Every literal word the templates contain (the fuzzy repair's dictionary)."""
         if self._template_words is None:
             found: set[str] = set()
             rules = self.intents.expansion_rules
             for intent in self.intents.intents.values():
                 for data in intent.data:
                     for sentence in data.sentences:
-                        found.update(_literal_words(sentence, rules, data.expansion_rules))
+                        found.update(
+                            expression_words(sentence.expression, rules, data.expansion_rules)
+                        )
             for slot_list in self.intents.slot_lists.values():
                 if isinstance(slot_list, TextSlotList):
                     for value in slot_list.values:
-                        found.update(_expression_words(value.text_in, rules, {}, 0))
+                        found.update(expression_words(value.text_in, rules, {}))
             self._template_words = frozenset(found)
         return self._template_words
 
-    def _intents_for(self, present: frozenset[str]) -> Intents:
-        """The templates that can still match when only the ``present`` home lists can fill slots.
-
-        Most of the time goes into trying templates that need a device, area or floor name the
-        sentence does not contain; dropping them up front is exact (a template whose mandatory
-        list has no value in the text cannot match) and several times faster.
-        """
-        with self._lock:
-            pruned = self._pruned.get(present)
-            if pruned is not None:
-                self._pruned.move_to_end(present)
-                return pruned
-        known = frozenset(self._template_list_words) | HOME_LISTS
-        rules = self.intents.expansion_rules
-        intents: dict[str, Intent] = {}
-        for name, intent in self.intents.intents.items():
-            kept_data = []
-            for data in intent.data:
-                local = data.expansion_rules
-                sentences = [
-                    sentence
-                    for sentence in data.sentences
-                    if _mandatory_lists(sentence.expression, rules, local, 0) & known <= present
-                ]
-                if sentences:
-                    trimmed = copy.copy(data)
-                    trimmed.__dict__["sentences"] = sentences
-                    kept_data.append(trimmed)
-            if kept_data:
-                intents[name] = Intent(name=name, data=kept_data)
-        pruned = copy.copy(self.intents)
-        pruned.intents = intents
-        with self._lock:
-            self._pruned[present] = pruned
-            while len(self._pruned) > 64:
-                self._pruned.popitem(last=False)
-        return pruned
+    def slot_lists(self, vocabulary: Vocabulary) -> dict[str, SlotList]:
+        """The home's ``name``/``area``/``floor`` lists, as Home Assistant would build them."""
+        return self._slot_lists(vocabulary).slot_lists
 
     def _to_recognition(self, result: RecognizeResult, text: str) -> Recognition:
         slots: dict[str, Any] = {}
@@ -263,16 +274,19 @@ class IntentEngine:
             value = entity.value
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
+            if entity.name == "area" and value == UNKNOWN_AREA:
+                continue  # "in here" with no room known: the planner asks which room
             slots[entity.name] = value
-            slot_texts[entity.name] = entity.text_clean or str(entity.value)
+            slot_texts[entity.name] = entity.text_clean or str(value)
         for key, value in (result.intent_data.slots or {}).items():
             slots.setdefault(key, value)
-        context = dict(result.context or {})
-        # The speaker's room fills in a missing area, but never narrows a device named outright.
-        spoken_place = {"area", "name"} & slots.keys()
-        if "area" in context and not spoken_place and isinstance(context["area"], str):
-            slots["area"] = context["area"]
-            slot_texts["area"] = context["area"]
+        context = {
+            k: v
+            for k, v in (result.context or {}).items()
+            if not (k == "area" and isinstance(v, dict) and v.get("value") == UNKNOWN_AREA)
+        }
+        if isinstance(context.get("area"), dict):
+            context["area"] = context["area"].get("value")
         return Recognition(
             intent=result.intent.name,
             slots=slots,
@@ -289,128 +303,11 @@ class IntentEngine:
             if cached is not None and cached[0] is vocabulary:
                 self._lists.move_to_end(key)
                 return cached[1]
-        slot_lists = _build_slot_lists(vocabulary)
-        words = {**self._template_list_words, **_list_words(slot_lists, HOME_LISTS)}
+        slot_lists = build_slot_lists(vocabulary)
+        words = {**self._template_list_words, **list_words(slot_lists, HOME_LISTS)}
         lists = _Lists(slot_lists=slot_lists, words=words)
         with self._lock:
             self._lists[key] = (vocabulary, lists)
             while len(self._lists) > 4:
                 self._lists.popitem(last=False)
         return lists
-
-
-def _clean_name(text: str) -> str:
-    return " ".join(text.replace("_", " ").split())
-
-
-def _build_slot_lists(vocabulary: Vocabulary) -> dict[str, SlotList]:
-    # One value per (spoken text, domain): twenty "Lamp"s in twenty rooms are one slot value,
-    # otherwise every template would yield twenty identical results to sort through.
-    seen: set[tuple[str, str]] = set()
-    names: list[TextSlotValue] = []
-    for entity in vocabulary.entities:
-        for spoken in entity.names:
-            key = (_clean_name(spoken).casefold(), entity.domain)
-            if key in seen:
-                continue
-            seen.add(key)
-            names.append(
-                TextSlotValue(
-                    text_in=TextChunk(_clean_name(spoken)),
-                    value_out=entity.name,
-                    context={"domain": entity.domain},
-                )
-            )
-    areas = [
-        TextSlotValue(text_in=TextChunk(_clean_name(spoken)), value_out=area.name)
-        for area in vocabulary.areas
-        for spoken in area.names
-    ]
-    floors = [
-        TextSlotValue(text_in=TextChunk(_clean_name(spoken)), value_out=floor.name)
-        for floor in vocabulary.floors
-        for spoken in floor.names
-    ]
-    return {
-        "name": TextSlotList(name="name", values=names),
-        "area": TextSlotList(name="area", values=areas),
-        "floor": TextSlotList(name="floor", values=floors),
-    }
-
-
-def _literal_words(
-    sentence: Sentence, rules: dict[str, Sentence], local_rules: dict[str, Sentence]
-) -> Iterator[str]:
-    yield from _expression_words(sentence.expression, rules, local_rules, 0)
-
-
-def _expression_words(
-    expression: Any, rules: dict[str, Sentence], local_rules: dict[str, Sentence], depth: int
-) -> Iterator[str]:
-    if depth > 20:
-        return
-    if isinstance(expression, TextChunk):
-        yield from words_of(expression.text)
-    elif isinstance(expression, Group):
-        for item in expression.items:
-            yield from _expression_words(item, rules, local_rules, depth + 1)
-    elif isinstance(expression, RuleReference):
-        rule = local_rules.get(expression.rule_name) or rules.get(expression.rule_name)
-        if rule is not None:
-            yield from _expression_words(rule.expression, rules, local_rules, depth + 1)
-    elif isinstance(expression, ListReference):
-        return
-
-
-HOME_LISTS = frozenset({"name", "area", "floor"})
-
-
-def _fold(word: str) -> str:
-    return word.replace("'", "")
-
-
-def _list_words(
-    slot_lists: dict[str, SlotList], names: frozenset[str] | None
-) -> dict[str, frozenset[str]]:
-    """Words of every value of each text list (``names``, or all text lists when None)."""
-    words: dict[str, frozenset[str]] = {}
-    for name, slot_list in slot_lists.items():
-        if names is not None and name not in names:
-            continue
-        if not isinstance(slot_list, TextSlotList):
-            continue  # ranges and wildcards can match any sentence
-        if not all(isinstance(v.text_in, TextChunk) for v in slot_list.values):
-            continue  # "blind[s]" is made of fragments, not words: never prune on it
-        found: set[str] = set()
-        for value in slot_list.values:
-            found.update(_fold(w) for w in _expression_words(value.text_in, {}, {}, 0))
-        words[name] = frozenset(found)
-    for name in names or ():
-        words.setdefault(name, frozenset())
-    return words
-
-
-def _mandatory_lists(
-    expression: Any, rules: dict[str, Sentence], local_rules: dict[str, Sentence], depth: int
-) -> frozenset[str]:
-    """Lists every way of matching ``expression`` must fill (optional parts need none)."""
-    if depth > 30:
-        return frozenset()
-    if isinstance(expression, ListReference):
-        return frozenset({expression.list_name})
-    if isinstance(expression, RuleReference):
-        rule = local_rules.get(expression.rule_name) or rules.get(expression.rule_name)
-        if rule is None:
-            return frozenset()
-        return _mandatory_lists(rule.expression, rules, local_rules, depth + 1)
-    if isinstance(expression, Alternative):
-        if expression.is_optional or not expression.items:
-            return frozenset()
-        branches = [_mandatory_lists(i, rules, local_rules, depth + 1) for i in expression.items]
-        return frozenset.intersection(*branches)
-    if isinstance(expression, (Permutation, Group)):
-        found: frozenset[str] = frozenset()
-        for item in expression.items:
-            found |= _mandatory_lists(item, rules, local_rules, depth + 1)
-        return found
-    return frozenset()

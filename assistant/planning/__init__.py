@@ -24,6 +24,7 @@ from assistant.planning import (
 )
 from assistant.planning.context import Handler, HandlerContext, Plan
 from assistant.planning.replies import describe_done
+from intents.catalog import not_yet
 
 __all__ = ["HANDLERS", "Handler", "HandlerContext", "Plan", "describe_done", "plan"]
 
@@ -48,5 +49,5 @@ HANDLERS: dict[str, Handler] = {
 def plan(ctx: HandlerContext) -> Plan:
     handler = HANDLERS.get(ctx.recognition.intent)
     if handler is None:
-        return Plan(error="Sorry, I can't do that yet")
+        return Plan(error=not_yet(ctx.recognition.intent))
     return handler(ctx)

@@ -37,8 +37,7 @@ def handle_media(ctx: HandlerContext, kind: ActionKind, states: frozenset[str]) 
 
 
 def handle_volume(ctx: HandlerContext) -> Plan:
-    # Hearth's sentences fill "volume"; Home Assistant's fill "volume_level".
-    level = ctx.slots.get("volume", ctx.slots.get("volume_level"))
+    level = ctx.slots.get("volume_level")
     step = ctx.slots.get("volume_step")
 
     def pick(device: Device) -> Action | None:
