@@ -189,7 +189,8 @@ _BITS: dict[Domain, tuple[dict[Feature, int], frozenset[Feature]]] = {
             Feature.SET_SPEED: FanEntityFeature.SET_SPEED,
             Feature.OSCILLATE: FanEntityFeature.OSCILLATE,
         },
-        frozenset(),
+        # A fan in a home file that says nothing of its features is taken to have speeds.
+        frozenset({Feature.SET_SPEED}),
     ),
     Domain.MEDIA_PLAYER: (
         {
@@ -215,6 +216,8 @@ _BITS: dict[Domain, tuple[dict[Feature, int], frozenset[Feature]]] = {
                 Feature.TURN_OFF,
                 Feature.STOP,
                 Feature.PLAY,
+                Feature.VOLUME_MUTE,
+                Feature.PLAY_MEDIA,
             }
         ),
     ),
@@ -453,8 +456,15 @@ def needed(
         special = _NEEDS_IN.get(device.domain, {})
         if kind in special:
             return special[kind]
-    if kind is ActionKind.SET_COLOR and is_kelvin(str((params or {}).get("color", ""))):
+    given = params or {}
+    if kind is ActionKind.SET_COLOR and is_kelvin(str(given.get("color", ""))):
         return Feature.COLOR_TEMP
+    if kind is ActionKind.SET_VOLUME and "muted" in given:
+        return Feature.VOLUME_MUTE
+    if kind is ActionKind.MEDIA_PLAY and "media_title" in given:
+        return Feature.PLAY_MEDIA
+    if kind is ActionKind.TURN_ON and "percentage" in given:
+        return Feature.SET_SPEED
     return _NEEDS.get(kind)
 
 

@@ -141,9 +141,38 @@ def _climate_off(device: Device, params: dict[str, Any]) -> Device:
 
 
 def _volume(device: Device, params: dict[str, Any]) -> Device:
-    return _set(
-        device, None if device.state != "off" else "idle", volume=_percent(params, "volume")
-    )
+    """A volume level, or with ``muted`` (mute / unmute) only the mute switch."""
+    state = None if device.state != "off" else "idle"
+    if "muted" in params:
+        return _set(device, state, is_volume_muted=bool(params["muted"]))
+    return _set(device, state, volume=_percent(params, "volume"))
+
+
+def _fan_on(device: Device, params: dict[str, Any]) -> Device:
+    """On, or at a speed: HA's fan.turn_on(percentage); 0 % is off, as Home Assistant has it."""
+    if "percentage" not in params:
+        return _set(device, "on")
+    speed = _percent(params, "percentage")
+    return _set(device, "on" if speed else "off", percentage=speed)
+
+
+def _climate_fan_mode(device: Device, params: dict[str, Any]) -> Device:
+    if "fan_mode" in params:
+        modes = device.attributes.get("fan_modes")
+        mode = str(params["fan_mode"])
+        if isinstance(modes, list) and modes and mode not in modes:
+            raise CommandError(
+                f"{device.name} has no fan mode '{mode}' (it has {', '.join(modes)})"
+            )
+        return _set(device, None, fan_mode=mode)
+    return _climate_on(device, params)
+
+
+def _vacuum_start(device: Device, params: dict[str, Any]) -> Device:
+    """Start cleaning: everywhere, or only the ``area`` asked for (HassVacuumCleanArea)."""
+    if params.get("area"):
+        return _set(device, "cleaning", cleaning_area=str(params["area"]))
+    return _set(device, "cleaning")
 
 
 def _track(step: int) -> Effect:
@@ -185,7 +214,7 @@ EFFECTS: dict[str, dict[ActionKind, Effect]] = {
     },
     Domain.SWITCH: _on_off(),
     Domain.INPUT_BOOLEAN: _on_off(),
-    Domain.FAN: _on_off(),
+    Domain.FAN: {**_on_off(), ActionKind.TURN_ON: _fan_on},
     Domain.HUMIDIFIER: _on_off(),
     Domain.COVER: {
         ActionKind.OPEN: lambda d, p: _set(d, "open", position=100),
@@ -210,7 +239,7 @@ EFFECTS: dict[str, dict[ActionKind, Effect]] = {
     },
     Domain.CLIMATE: {
         ActionKind.SET_TEMPERATURE: _temperature,
-        ActionKind.TURN_ON: _climate_on,
+        ActionKind.TURN_ON: _climate_fan_mode,
         ActionKind.TURN_OFF: _climate_off,
     },
     Domain.WATER_HEATER: {ActionKind.SET_TEMPERATURE: _temperature, **_on_off()},
@@ -226,7 +255,7 @@ EFFECTS: dict[str, dict[ActionKind, Effect]] = {
         ActionKind.SET_VOLUME: _volume,
     },
     Domain.VACUUM: {
-        ActionKind.START: lambda d, p: _set(d, "cleaning"),
+        ActionKind.START: _vacuum_start,
         ActionKind.TURN_ON: lambda d, p: _set(d, "cleaning"),
         ActionKind.STOP: lambda d, p: _set(d, "idle"),
         ActionKind.TURN_OFF: lambda d, p: _set(d, "idle"),

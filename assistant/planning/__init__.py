@@ -10,6 +10,7 @@ from assistant.planning import (
     climate,
     clock,
     covers,
+    fans,
     guide,
     lights,
     lists,
@@ -24,7 +25,6 @@ from assistant.planning import (
 )
 from assistant.planning.context import Handler, HandlerContext, Plan
 from assistant.planning.replies import describe_done
-from intents.catalog import not_yet
 
 __all__ = ["HANDLERS", "Handler", "HandlerContext", "Plan", "describe_done", "plan"]
 
@@ -34,6 +34,7 @@ HANDLERS: dict[str, Handler] = {
     **climate.HANDLERS,
     **state.HANDLERS,
     **covers.HANDLERS,
+    **fans.HANDLERS,
     **media.HANDLERS,
     **media_search.HANDLERS,
     **vacuum.HANDLERS,
@@ -49,5 +50,5 @@ HANDLERS: dict[str, Handler] = {
 def plan(ctx: HandlerContext) -> Plan:
     handler = HANDLERS.get(ctx.recognition.intent)
     if handler is None:
-        return Plan(error=not_yet(ctx.recognition.intent))
+        return Plan(error="Sorry, I can't do that yet")
     return handler(ctx)

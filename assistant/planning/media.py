@@ -60,7 +60,21 @@ def handle_volume(ctx: HandlerContext) -> Plan:
     return command(ctx, targets, pick)
 
 
+def handle_mute(ctx: HandlerContext, muted: bool) -> Plan:
+    targets = ctx.targets(domains=("media_player",))
+    if not ctx.has_place() and not ctx.speaker_area:
+        playing = [
+            d
+            for d in ctx.home.devices.values()
+            if d.domain is Domain.MEDIA_PLAYER and d.state == "playing"
+        ]
+        targets = Targets(devices=tuple(playing)) if playing else targets
+    return command(ctx, targets, lambda d: supported(d, ActionKind.SET_VOLUME, muted=muted))
+
+
 HANDLERS: dict[str, Handler] = {
+    "HassMediaPlayerMute": lambda ctx: handle_mute(ctx, muted=True),
+    "HassMediaPlayerUnmute": lambda ctx: handle_mute(ctx, muted=False),
     "HassMediaPause": lambda ctx: handle_media(ctx, ActionKind.MEDIA_PAUSE, frozenset({"playing"})),
     "HassMediaUnpause": lambda ctx: handle_media(ctx, ActionKind.MEDIA_PLAY, frozenset({"paused"})),
     "HassMediaNext": lambda ctx: handle_media(

@@ -190,6 +190,24 @@ _VALUES = {
 }
 
 
+def _by_params(action: Action) -> tuple[str, str] | None:
+    """(verb, value) for the actions whose parameters change what they mean: a mute is a
+    volume action, a fan speed or a thermostat's fan mode a turn-on, cleaning one room a start.
+    """
+    params = action.params
+    if action.action is ActionKind.SET_VOLUME and "muted" in params:
+        return ("Muted" if params["muted"] else "Unmuted"), ""
+    if action.action is ActionKind.TURN_ON and "percentage" in params:
+        return "Set the speed of", f" to {number(params['percentage'])}%"
+    if action.action is ActionKind.TURN_ON and "fan_mode" in params:
+        return "Set the fan mode of", f" to {params['fan_mode']}"
+    if action.action is ActionKind.START and params.get("area"):
+        return "Started", f" in the {params['area']}"
+    if action.action is ActionKind.MEDIA_PLAY and "media_title" in params:
+        return "Playing", f": {params['media_title']}"
+    return None
+
+
 def _value(action: Action, device: Device) -> str:
     """ " to 30%": the value an absolute action sets, or for a step the value it reached."""
     key, shape = _VALUES.get(action.action, ("", ""))
@@ -211,7 +229,8 @@ def describe_done(actions: Sequence[Action], home: Home) -> str:
         verb = PAST_TENSE.get(action.action, "Changed")
         if action.action is ActionKind.TURN_ON and device.domain in MOMENTARY_VERBS:
             verb = MOMENTARY_VERBS[device.domain]
-        groups.setdefault((verb, _value(action, device)), []).append(device)
+        verb, value = _by_params(action) or (verb, _value(action, device))
+        groups.setdefault((verb, value), []).append(device)
     parts = []
     for (verb, value), devices in groups.items():
         if len(devices) > MAX_LISTED:
