@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from assistant.home.attributes import AttributeProblem, check_attributes, normalize
+from assistant.home.media_library import MediaLibrary, MediaLibraryError, parse_library
 from assistant.home.model import Area, Device, Domain, Floor, Home, domain_of
 from assistant.storage import notices
 from models.files import MIB, FileRefused, read_regular_bytes
@@ -202,7 +203,7 @@ class _Builder:
         if not set(top) & {"areas", "devices", "floors"}:
             # Some other file (.env, a credentials file): its keys are not echoed back.
             raise self.fail(root, "not a Hearth home file (no 'devices', 'areas' or 'floors')")
-        self.check_keys(top, {"areas", "devices", "floors"}, "the home file")
+        self.check_keys(top, {"areas", "devices", "floors", "media"}, "the home file")
         if "devices" not in top:
             raise self.fail(root, "the home file has no 'devices' list")
 
@@ -256,9 +257,19 @@ class _Builder:
                 raise HomeFileError(f"{bad_devices[0]} (and the home has no other usable device)")
             raise self.fail(top["devices"], "the home has no devices")
         skipped += [f"{problem}; left that device out" for problem in bad_devices]
+        media = MediaLibrary()
+        if "media" in top:
+            try:
+                media = parse_library(self.plain(top["media"], "the media library"))
+            except MediaLibraryError as err:
+                skipped.append(f"{self.fail(top['media'], str(err))}; left the media library out")
+            except HomeFileError as err:
+                skipped.append(f"{err}; left the media library out")
         for problem in skipped:
             self.report(problem)
-        return Home(areas.values(), devices.values(), floors.values(), warnings=skipped)
+        return Home(
+            areas.values(), devices.values(), floors.values(), warnings=skipped, media=media
+        )
 
     def floor(self, node: yaml.Node) -> Floor:
         fields = self.mapping(node, "a floor")
@@ -354,36 +365,41 @@ class _Builder:
     ) -> dict[str, Any]:
         """Plain data only, of bounded size, in Hearth's terms (``normalize``); the device is
         refused with its line otherwise."""
-        try:
-            values = _expanded_size(node, MAX_ATTRIBUTE_VALUES)
-        except _Recursive:
-            raise self.fail(node, f"{what}'s attributes use an anchor inside itself") from None
-        except _TooDeep:
-            raise self.fail(
-                node, f"{what}'s attributes nest more than {MAX_DEPTH} levels deep through aliases"
-            ) from None
-        if values > MAX_ATTRIBUTE_VALUES:
-            raise self.fail(
-                node,
-                f"{what}'s attributes are too large (more than {MAX_ATTRIBUTE_VALUES} values "
-                "once aliases are expanded)",
-            )
-        try:
-            attributes = yaml.SafeLoader("").construct_document(node)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            problem = getattr(err, "problem", None) or "cannot be read"
-            raise self.fail(
-                None if mark is None else node, f"{what}'s attributes: {problem.split(chr(10))[0]}"
-            ) from None
-        except (TypeError, ValueError) as err:  # e.g. an unhashable mapping key
-            raise self.fail(node, f"{what}'s attributes: {str(err)[:80]}") from None
+        attributes = self.plain(node, f"{what}'s attributes")
         try:
             attributes = normalize(domain, state, attributes)
             check_attributes(attributes)
         except AttributeProblem as err:
             raise self.fail(node, f"{what}: {err}") from None
         return attributes
+
+    def plain(self, node: yaml.Node, what: str) -> Any:
+        """The node as plain data, of bounded size even through aliases; refused with its line."""
+        try:
+            values = _expanded_size(node, MAX_ATTRIBUTE_VALUES)
+        except _Recursive:
+            raise self.fail(node, f"{what} use an anchor inside itself") from None
+        except _TooDeep:
+            raise self.fail(
+                node, f"{what} nest more than {MAX_DEPTH} levels deep through aliases"
+            ) from None
+        if values > MAX_ATTRIBUTE_VALUES:
+            raise self.fail(
+                node,
+                f"{what} are too large (more than {MAX_ATTRIBUTE_VALUES} values "
+                "once aliases are expanded)",
+            )
+        try:
+            data = yaml.SafeLoader("").construct_document(node)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            problem = getattr(err, "problem", None) or "cannot be read"
+            raise self.fail(
+                None if mark is None else node, f"{what}: {problem.split(chr(10))[0]}"
+            ) from None
+        except (TypeError, ValueError) as err:  # e.g. an unhashable mapping key
+            raise self.fail(node, f"{what}: {str(err)[:80]}") from None
+        return data
 
     def check_scene(self, device: Device, devices: dict[str, Device], node_for: yaml.Node) -> None:
         members = device.attributes.get("entities")

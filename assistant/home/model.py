@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from assistant.home.media_library import MediaLibrary
+
 
 class Domain(StrEnum):
     """Home Assistant's entity domains that Hearth knows how to show and control.
@@ -147,11 +149,14 @@ class Home:
         devices: Iterable[Device] = (),
         floors: Iterable[Floor] = (),
         warnings: Iterable[str] = (),
+        media: MediaLibrary | None = None,
     ) -> None:
         self.areas: dict[str, Area] = {a.id: a for a in areas}
         self.devices: dict[str, Device] = {d.id: d for d in devices}
         self.floors: dict[str, Floor] = {f.id: f for f in floors}
         self.warnings: tuple[str, ...] = tuple(warnings)
+        # What "play some jazz" can find (the home file's ``media:`` list).
+        self.media: MediaLibrary = media or MediaLibrary()
 
     def device(self, device_id: str) -> Device:
         return self.devices[device_id]
@@ -186,7 +191,9 @@ class Home:
     def with_device(self, device: Device) -> Home:
         devices = dict(self.devices)
         devices[device.id] = device
-        return Home(self.areas.values(), devices.values(), self.floors.values(), self.warnings)
+        return Home(
+            self.areas.values(), devices.values(), self.floors.values(), self.warnings, self.media
+        )
 
     def __len__(self) -> int:
         return len(self.devices)

@@ -156,7 +156,11 @@ class SimulatedBackend:
                 raise BackendError(f"could not read the home state: {err}") from None
             layout = self._layout
             return Home(
-                layout.areas.values(), devices.values(), layout.floors.values(), layout.warnings
+                layout.areas.values(),
+                devices.values(),
+                layout.floors.values(),
+                layout.warnings,
+                layout.media,
             )
 
     def refresh(self) -> list[DeviceChanged]:

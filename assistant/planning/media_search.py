@@ -38,7 +38,7 @@ def handle_search_and_play(ctx: HandlerContext) -> Plan:
     if not query:
         return Plan(error="What should I play?")
     media_class = ctx.slots.get("media_class")
-    item = ctx.services.media.search(query, str(media_class) if media_class else None)
+    item = ctx.home.media.search(query, str(media_class) if media_class else None)
     if item is None:
         kind = f" {str(media_class).replace('_', ' ')}" if media_class else ""
         return Plan(error=f"Sorry, I couldn't find{kind} “{query}” in the media library")

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.home.media_library import MediaLibrary
 from assistant.lists import ListStore
 from assistant.timers import TimerStore
 
@@ -21,21 +20,16 @@ from assistant.timers import TimerStore
 class Services:
     timers: TimerStore = field(default_factory=TimerStore)
     lists: ListStore = field(default_factory=ListStore)
-    # What "play some jazz" searches: the home file's media library.
-    media: MediaLibrary = field(default_factory=MediaLibrary)
     # HassBroadcast: say a message out loud on this machine (None: only written in the reply).
     announce: Callable[[str], None] | None = None
 
     @classmethod
-    def in_folder(cls, folder: Path | None, media: MediaLibrary | None = None) -> Services:
+    def in_folder(cls, folder: Path | None) -> Services:
         """Stores in the data folder (shared by every Hearth process), or in memory for None."""
-        library = media or MediaLibrary()
         if folder is None:
-            return cls(media=library)
+            return cls()
         return cls(
-            timers=TimerStore(folder / "timers.sqlite3"),
-            lists=ListStore(folder / "lists.sqlite3"),
-            media=library,
+            timers=TimerStore(folder / "timers.sqlite3"), lists=ListStore(folder / "lists.sqlite3")
         )
 
     def close(self) -> None:

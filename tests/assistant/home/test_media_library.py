@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pytest
-import yaml
 
+from assistant.home.loader import load_home
 from assistant.home.media_library import MediaClass, MediaLibraryError, parse_library
 
-LIBRARY = parse_library(
-    yaml.safe_load(
-        (resources.files("assistant") / "home" / "data" / "demo_media.yaml").read_text("utf-8")
-    )
-)
+LIBRARY = load_home().media  # the demo home's own library
 
 
 @pytest.mark.parametrize(
@@ -62,3 +56,15 @@ def test_bad_sections_are_refused_plainly(raw):
 
 def test_media_classes_are_home_assistants():
     assert {c.value for c in MediaClass} >= {"track", "album", "artist", "playlist", "podcast"}
+
+
+def test_a_bad_media_section_is_reported_and_the_home_still_loads(tmp_path):
+    home_file = tmp_path / "home.yaml"
+    home_file.write_text(
+        "devices:\n  - {id: light.a, name: A, domain: light}\nmedia:\n  - {artist: Nobody}\n"
+    )
+    said: list[str] = []
+    home = load_home(home_file, report=said.append)
+    assert list(home.devices) == ["light.a"]
+    assert home.media.items == ()
+    assert said == [f"{home_file}:4: media item 1 needs a title; left the media library out"]

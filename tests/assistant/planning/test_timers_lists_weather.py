@@ -194,19 +194,8 @@ def test_reading_a_list_back_by_voice(make_conversation):
     )
 
 
-def _demo_library():
-    from importlib import resources
-
-    import yaml
-
-    from assistant.home.media_library import parse_library
-
-    raw = (resources.files("assistant") / "home" / "data" / "demo_media.yaml").read_text("utf-8")
-    return parse_library(yaml.safe_load(raw))
-
-
 def test_play_from_the_media_library(backend):
-    services = Services(media=_demo_library())
+    services = Services()
     home = backend.home()
     ctx = HandlerContext(
         recognition=Recognition(
@@ -227,6 +216,5 @@ def test_play_from_the_media_library(backend):
 
 
 def test_nothing_in_the_library_is_said_plainly(demo_home):
-    services = Services(media=_demo_library())
-    reply = run(demo_home, services, "HassMediaSearchAndPlay", search_query="polka")
+    reply = run(demo_home, Services(), "HassMediaSearchAndPlay", search_query="polka")
     assert reply == "Sorry, I couldn't find “polka” in the media library"
