@@ -484,6 +484,14 @@ def refusal(
     return f"{device.name} {CANNOT[feature]}"
 
 
+def allows(device: Device, kind: ActionKind) -> bool:
+    """Whether ``device`` can do ``kind`` in some form: ``set_color`` counts when the light
+    can take either a colour or a white temperature."""
+    if kind is ActionKind.SET_COLOR and refusal(device, kind, {"color": "2700K"}) is None:
+        return True
+    return refusal(device, kind) is None
+
+
 def domain_label(device: Device) -> str:
     """The domain in words ("binary sensor", "weather")."""
     return str(device.domain).replace("_", " ")
