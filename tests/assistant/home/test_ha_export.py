@@ -183,6 +183,11 @@ def test_a_broken_entity_is_left_out_with_its_file_and_line(tmp_path: Path) -> N
     )
     assert len(home) == len(load_home(EXPORT))
     assert "light.broken" not in home.devices and "weather.home" in home.devices
+    backend = SimulatedBackend(home, tmp_path / "home.sqlite3")
+    try:  # what the window reads: the warnings travel with every snapshot
+        assert backend.home().warnings == home.warnings
+    finally:
+        backend.close()
 
 
 def test_hearth_devices_lists_the_export_and_says_what_it_left_out(tmp_path: Path) -> None:
