@@ -11,6 +11,7 @@ from assistant.home.commands import ActionKind
 from assistant.home.loader import load_home
 from ui.device_cards import ClimateCard, CoverCard, DeviceCard, LightCard, MediaCard, card_for
 from ui.home_view import HomeView
+from ui.say_examples import candidates
 
 EXPORT = Path(__file__).parents[1] / "data" / "homes" / "ha_export.yaml"
 
@@ -52,3 +53,9 @@ def test_a_card_offers_only_what_its_device_can_do(qtbot):
     assert isinstance(island, LightCard) and island.brightness is not None
     assert isinstance(cards["climate.study_ac"], ClimateCard)
     assert cards["climate.study_ac"].target.isEnabled()
+
+
+def test_what_can_i_say_suggests_nothing_for_entities_it_cannot_control():
+    home = load_home(EXPORT)
+    texts = [example.text for example in candidates(home)]
+    assert texts and not any("forecast" in t or "alex" in t for t in texts)

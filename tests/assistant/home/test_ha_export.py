@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from assistant.cloud_tools import build_toolset
 from assistant.events import DeviceChanged, EventBus
+from assistant.home import sensitivity
 from assistant.home.commands import Action, ActionKind, CommandError
 from assistant.home.effects import apply, device_actions
 from assistant.home.loader import load_home, parse_home
@@ -267,3 +269,18 @@ def test_refresh_publishes_changes_to_other_domains_made_elsewhere(
     finally:
         window.close()
         shell.close()
+
+
+def test_what_reads_every_device_copes_with_every_domain(export: Home) -> None:
+    """The cloud's tool list, the sensitivity guard: each meets weather, person and todo."""
+    tools = build_toolset(export, share_states=True)
+    listed = {entry["domain"] for entry in tools.devices}
+    assert {"weather", "person", "todo", "light"} <= listed
+    by_id = {tools.entries[e["device"]].device_id: e for e in tools.devices}
+    assert by_id["weather.home"]["actions"] == [] and by_id["weather.home"]["state"] == "rainy"
+    assert "set_position" not in by_id["cover.garage_door"]["actions"]
+    assert "set_position" in by_id["cover.living_room_blinds"]["actions"]
+    every = [Action(d, ActionKind.TURN_ON) for d in export.devices]
+    risky = {risk.device.id for risk in sensitivity.risks(every, export.devices)}
+    assert "cover.garage_door" in risky and "weather.home" not in risky
+    assert not any(sensitivity.guarded(d) for d in export.devices.values() if not d.controllable)
