@@ -8,11 +8,7 @@ from typing import Any
 import pytest
 
 from assistant.home.capabilities import (
-    ClimateEntityFeature,
-    CoverEntityFeature,
     Feature,
-    MediaPlayerEntityFeature,
-    VacuumEntityFeature,
     allows,
     features,
     is_kelvin,
@@ -21,6 +17,12 @@ from assistant.home.capabilities import (
     supports,
 )
 from assistant.home.commands import ActionKind
+from assistant.home.ha_features import (
+    ClimateEntityFeature,
+    CoverEntityFeature,
+    MediaPlayerEntityFeature,
+    VacuumEntityFeature,
+)
 from assistant.home.model import Device
 
 K = ActionKind
