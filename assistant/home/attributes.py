@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from assistant.home.capabilities import Feature, mode_features
 from assistant.home.model import Domain
 
 
@@ -134,8 +135,6 @@ def _kind(value: Any) -> str:
 
 #: Home Assistant's light brightness is 0-255; Hearth's is a percentage.
 HA_BRIGHTNESS_MAX = 255
-_COLOR_CAPABLE_MODES = frozenset({"hs", "xy", "rgb", "rgbw", "rgbww", "color_temp"})
-_DIMMING_MODES = _COLOR_CAPABLE_MODES | {"brightness", "white"}
 
 
 def normalize(domain: str, state: str, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -180,9 +179,10 @@ def _light(state: str, attributes: dict[str, Any], result: dict[str, Any]) -> No
     modes = attributes.get("supported_color_modes")
     if not isinstance(modes, list):
         return
-    if _DIMMING_MODES & {str(m) for m in modes} and "brightness" not in result:
+    can = mode_features(modes)
+    if Feature.BRIGHTNESS in can and "brightness" not in result:
         result["brightness"] = 100 if state == "on" else 0
-    if _COLOR_CAPABLE_MODES & {str(m) for m in modes} and "color" not in result:
+    if can & {Feature.COLOR, Feature.COLOR_TEMP} and "color" not in result:
         kelvin = result.get("color_temp_kelvin")
         warm = result.get("color_mode") == "color_temp" and _is_number(kelvin)
         result["color"] = f"{round(kelvin)}K" if warm else None

@@ -13,7 +13,7 @@ can do. Planning and the backend ask :func:`supports` / :func:`refusal` so the r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -179,7 +179,15 @@ _COLOR_MODES: dict[str, frozenset[Feature]] = {
     "rgbw": frozenset({Feature.BRIGHTNESS, Feature.COLOR}),
     "rgbww": frozenset({Feature.BRIGHTNESS, Feature.COLOR}),
 }
-COLOR_MODES = frozenset(_COLOR_MODES)
+
+
+def mode_features(modes: Iterable[object]) -> frozenset[Feature]:
+    """What a light with these ``supported_color_modes`` can do beyond on/off."""
+    found: set[Feature] = set()
+    for mode in modes:
+        found |= _COLOR_MODES.get(str(mode), frozenset())
+    return frozenset(found)
+
 
 #: The feature an action needs, where it needs one; per domain where the domain differs.
 _NEEDS: dict[ActionKind, Feature] = {
@@ -280,8 +288,7 @@ def _light_features(device: Device) -> frozenset[Feature]:
         if "color" in device.attributes:
             found |= {Feature.COLOR, Feature.COLOR_TEMP}
     else:
-        for mode in modes:
-            found |= _COLOR_MODES.get(mode, frozenset())
+        found |= mode_features(modes)
     return frozenset(found)
 
 
