@@ -45,6 +45,11 @@ def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be text"
 
 
+def _optional_text(value: Any) -> str | None:
+    """Text, or null where Home Assistant knows a light can change colour but not its name."""
+    return None if value is None else _text(value)
+
+
 def _texts(value: Any) -> str | None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return "must be a list of texts"
@@ -67,7 +72,7 @@ KNOWN: dict[str, Callable[[Any], str | None]] = {
     "supported_features": _count,
     "playlist": _texts,
     "supported_color_modes": _texts,
-    "color": lambda value: None if value is None else _text(value),  # null: colour unknown
+    "color": _optional_text,
     "mode": _text,
     "media_title": _text,
     "device_class": _text,
@@ -175,7 +180,8 @@ def _rename(result: dict[str, Any], source: str, target: str, scale: float) -> N
 def _light(state: str, attributes: dict[str, Any], result: dict[str, Any]) -> None:
     brightness = result.get("brightness")
     if "color_mode" in attributes and _is_number(brightness):
-        result["brightness"] = round(brightness * 100 / HA_BRIGHTNESS_MAX)
+        percent = round(brightness * 100 / HA_BRIGHTNESS_MAX)
+        result["brightness"] = max(1, percent) if brightness > 0 else 0  # lit is never 0 %
     modes = attributes.get("supported_color_modes")
     if not isinstance(modes, list):
         return
