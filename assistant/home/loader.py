@@ -268,13 +268,12 @@ class _Builder:
         self.check_keys(fields, _FLOOR_KEYS, "a floor")
         floor_id = self.text(fields, "id", "a floor", node)
         what = f"floor '{floor_id}'"
-        floor = Floor(
+        return Floor(
             id=floor_id,
             name=self.text(fields, "name", what, node),
             aliases=self.strings(fields, "aliases", what),
             areas=self.strings(fields, "areas", what),
         )
-        return floor
 
     def area(self, node: yaml.Node, floors: dict[str, Floor]) -> Area:
         fields = self.mapping(node, "an area")
