@@ -31,49 +31,14 @@ from home_assistant_intents import get_intents
 
 from assistant.conversation import Conversation
 from assistant.home.loader import load_home
-from assistant.home.model import Area, Device, Domain, Floor, Home
+from assistant.home.model import Device, Domain, Home
 from assistant.home.simulated import SimulatedBackend
 from assistant.home.vocab import vocabulary_from_home
 from assistant.session import SessionStore
+from bench.homes import generate_home
 from intents.engine import IntentEngine
 
 RESULTS = Path(__file__).parent / "results"
-ROOMS = [
-    "Kitchen",
-    "Living Room",
-    "Dining Room",
-    "Hallway",
-    "Garage",
-    "Bedroom",
-    "Bathroom",
-    "Office",
-    "Laundry",
-    "Pantry",
-    "Attic",
-    "Basement",
-    "Guest Room",
-    "Nursery",
-    "Library",
-    "Studio",
-    "Gym",
-    "Porch",
-    "Patio",
-    "Cellar",
-    "Den",
-    "Workshop",
-    "Playroom",
-    "Sunroom",
-    "Closet",
-]
-KINDS = [
-    (Domain.LIGHT, ["Ceiling Light", "Lamp", "Spotlight", "Strip", "Sconce", "Pendant"]),
-    (Domain.SWITCH, ["Outlet", "Heater", "Dehumidifier", "Speaker Power"]),
-    (Domain.FAN, ["Fan"]),
-    (Domain.COVER, ["Blinds", "Shade"]),
-    (Domain.LOCK, ["Door Lock"]),
-    (Domain.SENSOR, ["Temperature", "Humidity"]),
-    (Domain.MEDIA_PLAYER, ["Speaker", "TV"]),
-]
 NO_MATCH = [
     "what's the capital of France",
     "tell me a joke",
@@ -86,41 +51,6 @@ NO_MATCH = [
     "what is the meaning of life",
     "is it going to rain on saturday",
 ]
-
-
-def generate_home(devices: int, seed: int = 7) -> Home:
-    """A large, realistic-looking home: rooms on three floors, shared names across rooms."""
-    rng = random.Random(seed)
-    floors = [
-        Floor("ground", "Ground Floor", ("downstairs",)),
-        Floor("first", "First Floor", ("upstairs",)),
-        Floor("second", "Second Floor"),
-    ]
-    rooms = max(1, devices // 20)
-    areas = []
-    for index in range(rooms):
-        base = ROOMS[index % len(ROOMS)]
-        name = base if index < len(ROOMS) else f"{base} {index // len(ROOMS) + 1}"
-        areas.append(Area(f"area_{index}", name, (), floors[index % 3].id))
-    made: list[Device] = []
-    while len(made) < devices:
-        area = areas[len(made) % len(areas)]
-        domain, names = rng.choice(KINDS)
-        name = rng.choice(names)
-        attributes: dict[str, Any] = {}
-        state = "off"
-        if domain is Domain.LIGHT:
-            attributes = {"brightness": 0}
-        elif domain is Domain.COVER:
-            state, attributes = "closed", {"position": 0, "device_class": "blind"}
-        elif domain is Domain.LOCK:
-            state = "locked"
-        elif domain is Domain.SENSOR:
-            state = "21"
-        made.append(
-            Device(f"{domain.value}.d{len(made)}", name, domain, area.id, (), state, attributes)
-        )
-    return Home(areas, made, floors)
 
 
 def matching_sentences(home: Home, count: int, seed: int = 11) -> list[str]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.home.commands import Action, ActionKind
-from assistant.home.effects import supported_actions
+from assistant.home.effects import device_actions
 from assistant.home.model import Device
 from ui.style import repolish
 from ui.wheel_guard import guard
@@ -78,7 +78,7 @@ class DeviceCard(QFrame):
     def __init__(self, device: Device, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.device = device
-        self.supported = supported_actions(device.domain)
+        self.supported = device_actions(device)  # what this device can do, not just its kind
         self.setObjectName("card")
         self.setMinimumWidth(CARD_MIN_WIDTH)
         self.setFixedHeight(CARD_HEIGHT)
@@ -105,19 +105,29 @@ class DeviceCard(QFrame):
     # -- for subclasses ---------------------------------------------------------------------------
 
     def build(self, layout: QVBoxLayout) -> None:
-        """Add the controls; the base card has none (sensors, unknown domains)."""
+        """Add the controls; the base card has none (read-only: sensors, and every domain
+        Hearth does not control, such as weather, person or todo)."""
 
     def refresh(self) -> None:
         """Show ``self.device``'s state in the controls (signals are blocked meanwhile)."""
 
     def state_text(self) -> str:
-        return title_text(self.device.state)
+        unit = self.device.attributes.get("unit_of_measurement")
+        state = title_text(self.device.state)
+        return f"{state} {unit}" if isinstance(unit, str) and unit else state
 
     def is_active(self) -> bool:
         return self.device.state in ACTIVE_STATES
 
     def can(self, kind: ActionKind) -> bool:
         return kind in self.supported
+
+    def offer(self, widget: QWidget, *kinds: ActionKind) -> None:
+        """Hide ``widget`` unless this device can do one of ``kinds`` (a cover without
+        positions gets no slider). Only ever hides, so a control not yet in a layout is never
+        shown as a window of its own."""
+        if not any(self.can(kind) for kind in kinds):
+            widget.hide()
 
     def request(self, kind: ActionKind, **params: Any) -> None:
         self.action_requested.emit((Action(self.device.id, kind, params),))

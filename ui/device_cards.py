@@ -3,8 +3,8 @@
 Cards never call the engine themselves. A click, toggle or slider emits the neutral ``Action``s
 it means (``action_requested``), and the window sends them through ``Conversation.run_actions``
 so a card gets exactly the checks, confirmations and undo a spoken command gets. Which controls
-appear is decided from ``effects.supported_actions(domain)``, so a card never offers something
-the backend would refuse.
+appear is decided from ``effects.device_actions(device)`` (the domain's actions that the device's
+capabilities allow), so a card never offers something the backend would refuse.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class ToggleCard(DeviceCard):
         self.toggle.setAccessibleName(f"{self.device.name} power")
         self.toggle.setToolTip(f"Turn {self.device.name} on or off")
         self.toggle.toggled.connect(self._toggled)
+        self.toggle.setEnabled(self.can(ActionKind.TURN_ON) or self.can(ActionKind.TURN_OFF))
         extra = QHBoxLayout()
         extra.setSpacing(6)
         self.fill(extra)
@@ -107,7 +108,7 @@ class LightCard(ToggleCard):
     """A light: toggle, colour swatch and, when dimmable, a brightness slider."""
 
     def fill(self, extra: QHBoxLayout) -> None:
-        self.dimmable = "brightness" in self.device.attributes
+        self.dimmable = self.can(ActionKind.SET_BRIGHTNESS)
         self.swatch = QLabel()
         self.swatch.setFixedSize(18, 18)
         self.swatch.setAccessibleName(f"{self.device.name} colour")
@@ -156,9 +157,13 @@ class CoverCard(DeviceCard):
         self.close_button = self.button(
             "Close", f"Close {name}", lambda: self.request(ActionKind.CLOSE)
         )
-        layout.addLayout(
-            Row(self.position, self.open_button, self.close_button, stretch_first=True)
-        )
+        self.offer(self.position, ActionKind.SET_POSITION)
+        self.offer(self.open_button, ActionKind.OPEN)
+        self.offer(self.close_button, ActionKind.CLOSE)
+        row = Row(self.position, self.open_button, self.close_button, stretch_first=True)
+        if not self.can(ActionKind.SET_POSITION):
+            row.insertStretch(0, 1)  # the buttons keep their place on the right
+        layout.addLayout(row)
 
     def state_text(self) -> str:
         if "position" in self.device.attributes:
@@ -211,6 +216,7 @@ class ClimateCard(ToggleCard):
         self.target.valueChanged.connect(
             lambda value: self.request(ActionKind.SET_TEMPERATURE, temperature=value)
         )
+        self.target.setEnabled(self.can(ActionKind.SET_TEMPERATURE))
         extra.addWidget(self.target, 1)
 
     def unit(self) -> str:
@@ -249,6 +255,9 @@ class MediaCard(DeviceCard):
         has_playlist = bool(self.device.attributes.get("playlist"))
         self.previous.setVisible(has_playlist)
         self.next.setVisible(has_playlist)
+        self.offer(self.previous, ActionKind.MEDIA_PREVIOUS)
+        self.offer(self.next, ActionKind.MEDIA_NEXT)
+        self.offer(self.play, ActionKind.MEDIA_PLAY, ActionKind.MEDIA_PAUSE)
         self.power = toggle_button()
         self.power.setAccessibleName(f"{name} power")
         self.power.setToolTip(f"Turn {name} on or off")
@@ -258,10 +267,13 @@ class MediaCard(DeviceCard):
         self.volume = self.slider(
             f"{name} volume", lambda value: self.request(ActionKind.SET_VOLUME, volume=value)
         )
+        self.offer(self.power, ActionKind.TURN_ON, ActionKind.TURN_OFF)
         volume_icon = QLabel()
         volume_icon.setPixmap(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16)
         )
+        self.offer(volume_icon, ActionKind.SET_VOLUME)
+        self.offer(self.volume, ActionKind.SET_VOLUME)
         row = Row(self.previous, self.play, self.next)
         row.addStretch(1)
         row.addWidget(self.power)
@@ -312,6 +324,8 @@ class VacuumCard(DeviceCard):
         dock = self.button(
             "Dock", f"Send {name} home", lambda: self.request(ActionKind.RETURN_HOME)
         )
+        self.offer(start, ActionKind.START)
+        self.offer(dock, ActionKind.RETURN_HOME)
         layout.addLayout(Row(QWidget(), start, dock, stretch_first=True))
 
 

@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from assistant.home.capabilities import Feature, mode_features
 from assistant.home.model import Domain
 
 
@@ -44,6 +45,11 @@ def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be text"
 
 
+def _optional_text(value: Any) -> str | None:
+    """Text, or null where Home Assistant knows a light can change colour but not its name."""
+    return None if value is None else _text(value)
+
+
 def _texts(value: Any) -> str | None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return "must be a list of texts"
@@ -66,7 +72,7 @@ KNOWN: dict[str, Callable[[Any], str | None]] = {
     "supported_features": _count,
     "playlist": _texts,
     "supported_color_modes": _texts,
-    "color": lambda value: None if value is None else _text(value),  # null: colour unknown
+    "color": _optional_text,
     "mode": _text,
     "media_title": _text,
     "device_class": _text,
@@ -134,8 +140,6 @@ def _kind(value: Any) -> str:
 
 #: Home Assistant's light brightness is 0-255; Hearth's is a percentage.
 HA_BRIGHTNESS_MAX = 255
-_COLOR_CAPABLE_MODES = frozenset({"hs", "xy", "rgb", "rgbw", "rgbww", "color_temp"})
-_DIMMING_MODES = _COLOR_CAPABLE_MODES | {"brightness", "white"}
 
 
 def normalize(domain: str, state: str, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -176,13 +180,15 @@ def _rename(result: dict[str, Any], source: str, target: str, scale: float) -> N
 def _light(state: str, attributes: dict[str, Any], result: dict[str, Any]) -> None:
     brightness = result.get("brightness")
     if "color_mode" in attributes and _is_number(brightness):
-        result["brightness"] = round(brightness * 100 / HA_BRIGHTNESS_MAX)
+        percent = round(brightness * 100 / HA_BRIGHTNESS_MAX)
+        result["brightness"] = max(1, percent) if brightness > 0 else 0  # lit is never 0 %
     modes = attributes.get("supported_color_modes")
     if not isinstance(modes, list):
         return
-    if _DIMMING_MODES & {str(m) for m in modes} and "brightness" not in result:
+    can = mode_features(modes)
+    if Feature.BRIGHTNESS in can and "brightness" not in result:
         result["brightness"] = 100 if state == "on" else 0
-    if _COLOR_CAPABLE_MODES & {str(m) for m in modes} and "color" not in result:
+    if can & {Feature.COLOR, Feature.COLOR_TEMP} and "color" not in result:
         kelvin = result.get("color_temp_kelvin")
         warm = result.get("color_mode") == "color_temp" and _is_number(kelvin)
         result["color"] = f"{round(kelvin)}K" if warm else None

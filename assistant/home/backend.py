@@ -36,7 +36,17 @@ class Backend(Protocol):
         ...
 
     def refresh(self) -> object:
-        """Publish DeviceChanged for changes made elsewhere (another process) since last time."""
+        """Publish DeviceChanged for changes made elsewhere since last time.
+
+        The duty every backend declaring ``Capability.REPORTS_OUTSIDE_CHANGES`` keeps: a change
+        made by another process, a wall switch or another app reaches the bus it was opened
+        with, once, with ``previous_state`` as this backend last showed it; an attribute-only
+        change counts; a change undone before the next look is not news; its own changes were
+        published when ``execute``/``restore`` made them and are not repeated. A backend that
+        is told of changes as they happen (MQTT, Home Assistant's event stream) publishes them
+        then, and ``refresh`` may return nothing. Pinned for every registered backend by
+        ``tests/assistant/home/test_registry.py``.
+        """
         ...
 
     def close(self) -> None: ...

@@ -1,7 +1,7 @@
 """What one device can do, read the way Home Assistant describes it.
 
 Home Assistant says what an entity supports with ``supported_features`` (bit flags, one set
-per domain: the ``*EntityFeature`` classes below carry its names and values) and, for lights,
+per domain: ``ha_features`` carries its names and values) and, for lights,
 ``supported_color_modes``. A home file may leave them out (Hearth's own demo home does): then a
 device can do everything its domain allows that its attributes show (a light with a
 ``brightness`` can be dimmed, a cover with a ``position`` can be set to one).
@@ -13,130 +13,24 @@ can do. Planning and the backend ask :func:`supports` / :func:`refusal` so the r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from enum import IntFlag, StrEnum
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from typing import Any
 
 from assistant.home.commands import ActionKind
+from assistant.home.ha_features import (
+    AlarmControlPanelEntityFeature,
+    ClimateEntityFeature,
+    CoverEntityFeature,
+    FanEntityFeature,
+    LawnMowerEntityFeature,
+    LockEntityFeature,
+    MediaPlayerEntityFeature,
+    VacuumEntityFeature,
+    ValveEntityFeature,
+    WaterHeaterEntityFeature,
+)
 from assistant.home.model import Device, Domain
-
-
-class LightEntityFeature(IntFlag):
-    EFFECT = 4
-    FLASH = 8
-    TRANSITION = 32
-
-
-class CoverEntityFeature(IntFlag):
-    OPEN = 1
-    CLOSE = 2
-    SET_POSITION = 4
-    STOP = 8
-    OPEN_TILT = 16
-    CLOSE_TILT = 32
-    STOP_TILT = 64
-    SET_TILT_POSITION = 128
-
-
-class FanEntityFeature(IntFlag):
-    SET_SPEED = 1
-    OSCILLATE = 2
-    DIRECTION = 4
-    PRESET_MODE = 8
-    TURN_OFF = 16
-    TURN_ON = 32
-
-
-class MediaPlayerEntityFeature(IntFlag):
-    PAUSE = 1
-    SEEK = 2
-    VOLUME_SET = 4
-    VOLUME_MUTE = 8
-    PREVIOUS_TRACK = 16
-    NEXT_TRACK = 32
-    TURN_ON = 128
-    TURN_OFF = 256
-    PLAY_MEDIA = 512
-    VOLUME_STEP = 1024
-    SELECT_SOURCE = 2048
-    STOP = 4096
-    CLEAR_PLAYLIST = 8192
-    PLAY = 16384
-    SHUFFLE_SET = 32768
-    SELECT_SOUND_MODE = 65536
-    BROWSE_MEDIA = 131072
-    REPEAT_SET = 262144
-    GROUPING = 524288
-    MEDIA_ANNOUNCE = 1048576
-    MEDIA_ENQUEUE = 2097152
-    SEARCH_MEDIA = 4194304
-
-
-class ClimateEntityFeature(IntFlag):
-    TARGET_TEMPERATURE = 1
-    TARGET_TEMPERATURE_RANGE = 2
-    TARGET_HUMIDITY = 4
-    FAN_MODE = 8
-    PRESET_MODE = 16
-    SWING_MODE = 32
-    AUX_HEAT = 64
-    TURN_OFF = 128
-    TURN_ON = 256
-    SWING_HORIZONTAL_MODE = 512
-
-
-class VacuumEntityFeature(IntFlag):
-    TURN_ON = 1
-    TURN_OFF = 2
-    PAUSE = 4
-    STOP = 8
-    RETURN_HOME = 16
-    FAN_SPEED = 32
-    BATTERY = 64
-    STATUS = 128
-    SEND_COMMAND = 256
-    LOCATE = 512
-    CLEAN_SPOT = 1024
-    MAP = 2048
-    STATE = 4096
-    START = 8192
-
-
-class LockEntityFeature(IntFlag):
-    OPEN = 1
-
-
-class AlarmControlPanelEntityFeature(IntFlag):
-    ARM_HOME = 1
-    ARM_AWAY = 2
-    ARM_NIGHT = 4
-    TRIGGER = 8
-    ARM_CUSTOM_BYPASS = 16
-    ARM_VACATION = 32
-
-
-class ValveEntityFeature(IntFlag):
-    OPEN = 1
-    CLOSE = 2
-    SET_POSITION = 4
-    STOP = 8
-
-
-class LawnMowerEntityFeature(IntFlag):
-    START_MOWING = 1
-    PAUSE = 2
-    DOCK = 4
-
-
-class WaterHeaterEntityFeature(IntFlag):
-    TARGET_TEMPERATURE = 1
-    OPERATION_MODE = 2
-    AWAY_MODE = 4
-    ON_OFF = 8
-
-
-class HumidifierEntityFeature(IntFlag):
-    MODES = 1
 
 
 class Feature(StrEnum):
@@ -288,7 +182,15 @@ _COLOR_MODES: dict[str, frozenset[Feature]] = {
     "rgbw": frozenset({Feature.BRIGHTNESS, Feature.COLOR}),
     "rgbww": frozenset({Feature.BRIGHTNESS, Feature.COLOR}),
 }
-COLOR_MODES = frozenset(_COLOR_MODES)
+
+
+def mode_features(modes: Iterable[object]) -> frozenset[Feature]:
+    """What a light with these ``supported_color_modes`` can do beyond on/off."""
+    found: set[Feature] = set()
+    for mode in modes:
+        found |= _COLOR_MODES.get(str(mode), frozenset())
+    return frozenset(found)
+
 
 #: The feature an action needs, where it needs one; per domain where the domain differs.
 _NEEDS: dict[ActionKind, Feature] = {
@@ -389,8 +291,7 @@ def _light_features(device: Device) -> frozenset[Feature]:
         if "color" in device.attributes:
             found |= {Feature.COLOR, Feature.COLOR_TEMP}
     else:
-        for mode in modes:
-            found |= _COLOR_MODES.get(mode, frozenset())
+        found |= mode_features(modes)
     return frozenset(found)
 
 
@@ -492,6 +393,14 @@ def refusal(
     if feature is None or supports(device, feature):
         return None
     return f"{device.name} {CANNOT[feature]}"
+
+
+def allows(device: Device, kind: ActionKind) -> bool:
+    """Whether ``device`` can do ``kind`` in some form: ``set_color`` counts when the light
+    can take either a colour or a white temperature."""
+    if kind is ActionKind.SET_COLOR and refusal(device, kind, {"color": "2700K"}) is None:
+        return True
+    return refusal(device, kind) is None
 
 
 def domain_label(device: Device) -> str:

@@ -312,9 +312,7 @@ def device_actions(device: Device) -> frozenset[ActionKind]:
     """What this device can be asked to do: its domain's actions that its capabilities allow
     (a light without colour modes has no ``set_color``). A front end offers only these."""
     return frozenset(
-        kind
-        for kind in supported_actions(device.domain)
-        if capabilities.refusal(device, kind) is None
+        kind for kind in supported_actions(device.domain) if capabilities.allows(device, kind)
     )
 
 

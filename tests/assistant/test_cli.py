@@ -231,9 +231,9 @@ BAD_INPUT = [
         id="unknown-area",
     ),
     pytest.param(
-        _home("devices:\n  - {id: jacuzzi.tub, name: Tub, domain: jacuzzi}\n"),
-        ":2: device 'jacuzzi.tub' has unknown domain 'jacuzzi'",
-        id="unknown-domain",
+        _home("devices:\n  - {id: jacuzzi.tub, name: Tub, domain: Jacuzzi Tub}\n"),
+        ":2: device 'jacuzzi.tub' has domain 'Jacuzzi Tub', which is no Home Assistant domain",
+        id="bad-domain-name",
     ),
 ]
 

@@ -163,7 +163,8 @@ def test_template_pruning_gives_the_same_result_as_the_full_set(engine: IntentEn
 
     from assistant.home.loader import load_home
     from assistant.home.vocab import vocabulary_from_home
-    from bench.intents import NO_MATCH, generate_home, matching_sentences
+    from bench.homes import generate_home
+    from bench.intents import NO_MATCH, matching_sentences
     from tests.assistant.test_commands_e2e import CASES
 
     for home in (load_home(), generate_home(120)):

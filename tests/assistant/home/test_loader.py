@@ -259,6 +259,8 @@ HA_ATTRIBUTES = [
         {"brightness": 50, "color": "2700K"},
     ),
     ("light", "on", "{color_mode: onoff, supported_color_modes: [onoff]}", {}),
+    # The dimmest Home Assistant level is still lit: 1 %, never 0 %.
+    ("light", "on", "{color_mode: brightness, brightness: 1}", {"brightness": 1}),
     # Hearth's own scale when there is no color_mode.
     ("light", "on", "{brightness: 80}", {"brightness": 80}),
     ("cover", "open", "{current_position: 40, device_class: blind}", {"position": 40}),

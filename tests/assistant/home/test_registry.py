@@ -70,6 +70,46 @@ def test_outside_changes_reach_the_bus(spec, demo_home: Home, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("spec", AVAILABLE, ids=lambda s: s.name)
+def test_outside_changes_are_published_once_each_with_what_changed(
+    spec, demo_home: Home, tmp_path: Path
+) -> None:
+    """The duty in full: an attribute-only change counts, ``previous_state`` is what this
+    process last showed, a change undone elsewhere before the next refresh is not news, and
+    the backend's own changes were already published when it made them."""
+    if Capability.REPORTS_OUTSIDE_CHANGES not in spec.capabilities:
+        pytest.skip(f"{spec.name} does not report outside changes")
+    bus = EventBus()
+    heard: list[DeviceChanged] = []
+    bus.subscribe(lambda event: heard.append(event) if isinstance(event, DeviceChanged) else None)
+    window = spec.open(BackendPlace(demo_home, tmp_path, bus))
+    other = spec.open(BackendPlace(demo_home, tmp_path))
+    try:
+        lamp = next(
+            d.id
+            for d in demo_home.devices.values()
+            if d.id.startswith("light.") and "brightness" in d.attributes
+        )
+        switch = next(d.id for d in demo_home.devices.values() if d.id.startswith("switch."))
+        window.execute([Action(lamp, ActionKind.SET_BRIGHTNESS, {"brightness": 30})])
+        assert [(e.device_id, e.attributes["brightness"]) for e in heard] == [(lamp, 30)]
+        assert window.refresh() == []  # its own change is not announced again
+
+        other.execute([Action(lamp, ActionKind.SET_BRIGHTNESS, {"brightness": 60})])
+        switched = window.home().device(switch).state
+        other.execute([Action(switch, ActionKind.TOGGLE)])
+        other.execute([Action(switch, ActionKind.TOGGLE)])  # back as it was: no news
+        events = window.refresh()
+        assert [(e.device_id, e.state, e.previous_state) for e in events] == [(lamp, "on", "on")]
+        assert events[0].attributes["brightness"] == 60
+        assert heard[1:] == events
+        assert window.home().device(switch).state == switched
+        assert window.refresh() == []
+    finally:
+        window.close()
+        other.close()
+
+
+@pytest.mark.parametrize("spec", AVAILABLE, ids=lambda s: s.name)
 def test_undo_and_all_or_nothing(spec, demo_home: Home, tmp_path: Path) -> None:
     backend = spec.open(BackendPlace(demo_home, tmp_path))
     try:
