@@ -19,20 +19,22 @@ from PySide6.QtCore import qVersion
 
 from assistant.config import Config
 from assistant.conversation import TurnResult
+from assistant.speech.registry import ENGINES as SPEECH_ENGINES
 
-#: Distributions whose versions matter for a bug report (missing ones are listed as such).
-ENGINE_PACKAGES = (
-    "hassil",
-    "home-assistant-intents",
-    "faster-whisper",
-    "ctranslate2",
-    "vosk",
-    "pocketsphinx",
-    "onnxruntime",
-    "pymicro-wakeword",
-    "pyopen-wakeword",
-    "piper-tts",
-    "sounddevice",
+#: Distributions whose versions matter for a bug report (missing ones are listed as such): the
+#: intent engine, every speech engine's (from its registry entry), wake word, voice, audio.
+ENGINE_PACKAGES = tuple(
+    dict.fromkeys(
+        (
+            "hassil",
+            "home-assistant-intents",
+            *(dist for spec in SPEECH_ENGINES.values() for dist in spec.distributions),
+            "pymicro-wakeword",
+            "pyopen-wakeword",
+            "piper-tts",
+            "sounddevice",
+        )
+    )
 )
 #: How many recent turns the report includes.
 LAST_TURNS = 10

@@ -14,49 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant import config as config_module
-from assistant.speech import vosk_model_id
+from assistant.speech.registry import ENGINES as SPEECH_ENGINES
 from models import measurements
-from models.catalog import (
-    CATALOG,
-    WHISPER_TINY_EN_CT2,
-    WHISPER_TINY_EN_ONNX_INT8,
-    WHISPER_TINY_EN_OPENAI,
-    Engine,
-    ModelSpec,
-)
+from models.catalog import CATALOG, Engine, ModelSpec
 from models.store import InstallState, ModelStore
 
 NON_COMMERCIAL = "non-commercial licence (CC BY-NC-SA 4.0)"
 NOT_AVAILABLE = "not available in this version"
 
-#: Which catalog models each speech engine can load, and its Python package.
-SPEECH_ENGINES: dict[str, tuple[str, str, Engine | None]] = {
-    "faster-whisper": ("Whisper (faster-whisper)", "faster_whisper", Engine.CTRANSLATE2_WHISPER),
-    "vosk": ("Vosk (Kaldi)", "vosk", Engine.VOSK),
-    "grammar": ("Grammar (pocketsphinx, commands only)", "pocketsphinx", None),
-    # Whisper converted by `hearth models convert`/`quantize` (needs the torch extra once).
-    "onnx-whisper": ("Whisper (ONNX Runtime, converted here)", "onnxruntime", Engine.ONNX_WHISPER),
-    "openai-whisper": ("Whisper (openai-whisper, torch)", "whisper", Engine.OPENAI_WHISPER),
-}
-#: The pip extra (pyproject's optional-dependencies) that installs each speech engine.
-ENGINE_EXTRAS = {
-    "faster-whisper": "speech",
-    "vosk": "vosk",
-    "grammar": "speech",
-    "onnx-whisper": "speech",
-    "openai-whisper": "torch",
-}
-#: The model an engine uses when ``speech.model`` is empty (Vosk's depends on the language).
-DEFAULT_MODELS = {
-    "faster-whisper": WHISPER_TINY_EN_CT2,
-    "onnx-whisper": WHISPER_TINY_EN_ONNX_INT8,
-    "openai-whisper": WHISPER_TINY_EN_OPENAI,
-}
-
 TTS_ENGINES = (("piper", "Piper (natural voice)"), ("espeak-ng", "eSpeak NG (robotic, small)"))
 WAKE_ENGINES = {Engine.MICRO_WAKE_WORD: "microwakeword", Engine.OPEN_WAKE_WORD: "openwakeword"}
 
-_SPEECH_KINDS = frozenset(kind for _label, _package, kind in SPEECH_ENGINES.values() if kind)
+_SPEECH_KINDS = frozenset(
+    spec.catalog_engine for spec in SPEECH_ENGINES.values() if spec.catalog_engine
+)
 
 #: Model kinds whose install state the settings show (speech, wake word, the piper voice).
 _SHOWN_KINDS = frozenset(
@@ -128,7 +99,7 @@ def read_installed(store: ModelStore) -> Installed:
             models[model_id] = store.state(model_id)
             if models[model_id] is not InstallState.MISSING:
                 paths[model_id] = str(store.path(model_id))
-    names = {package for _label, package, _kind in SPEECH_ENGINES.values()} | {"piper"}
+    names = {spec.package for spec in SPEECH_ENGINES.values()} | {"piper"}
     packages = {name: importlib.util.find_spec(name) is not None for name in sorted(names)}
     measured = {
         model_id: measured_line(model_id)
@@ -155,9 +126,8 @@ def measured_line(model_id: str) -> str:
 
 def default_model(engine: str, language: str = "en") -> str | None:
     """The catalog model ``engine`` loads when ``speech.model`` is empty."""
-    if engine == "vosk":
-        return vosk_model_id(language)
-    return DEFAULT_MODELS.get(engine)
+    spec = SPEECH_ENGINES.get(engine)
+    return spec.default_model(language) if spec else None
 
 
 def model_choices(
@@ -173,7 +143,8 @@ def model_choices(
     every other model is named by its folder, or by its catalog id until it is installed, so
     no other-language model can stand in for the default.
     """
-    kind = SPEECH_ENGINES.get(engine, ("", "", None))[2]
+    spec = SPEECH_ENGINES.get(engine)
+    kind = spec.catalog_engine if spec else None
     default = default_model(engine, language)
     choices: list[ModelChoice] = []
     if kind is None:

@@ -13,17 +13,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
 
 from assistant.config import Config
+from assistant.speech.registry import ENGINES as SPEECH_ENGINES
 from models.catalog import UrlSource
 from models.store import ModelStore
 from ui.model_fetch import ModelFetchPanel, how_to_install
 from ui.settings_common import FieldError, note, select
-from ui.settings_models import (
-    ENGINE_EXTRAS,
-    SPEECH_ENGINES,
-    Installed,
-    ModelChoice,
-    model_choices,
-)
+from ui.settings_models import Installed, ModelChoice, model_choices
 
 
 class SpeechGroup(QGroupBox):
@@ -41,8 +36,8 @@ class SpeechGroup(QGroupBox):
         form = QFormLayout(self)
         self.speech_engine = QComboBox()
         self.speech_engine.setAccessibleName("Speech engine")
-        for name, (label, _package, _kind) in SPEECH_ENGINES.items():
-            self.speech_engine.addItem(label, name)
+        for name, spec in SPEECH_ENGINES.items():
+            self.speech_engine.addItem(spec.label, name)
         form.addRow("&Engine", self.speech_engine)
         self.speech_model = QComboBox()
         self.speech_model.setAccessibleName("Speech model")
@@ -65,9 +60,9 @@ class SpeechGroup(QGroupBox):
         self.installed = installed
         for index in range(self.speech_engine.count()):
             name = self.speech_engine.itemData(index)
-            label, package, _kind = SPEECH_ENGINES[name]
-            if not installed.packages.get(package, False):
-                self.speech_engine.setItemText(index, f"{label} — not installed")
+            spec = SPEECH_ENGINES[name]
+            if not installed.packages.get(spec.package, False):
+                self.speech_engine.setItemText(index, f"{spec.label} — not installed")
         self.fill_models()
 
     def fill_models(self, _index: int = -1, *, choose_id: str | None = None) -> None:
@@ -124,10 +119,10 @@ class SpeechGroup(QGroupBox):
         if not isinstance(choice, ModelChoice):
             return
         engine = self.speech_engine.currentData()
-        package = SPEECH_ENGINES[engine][1]
+        spec = SPEECH_ENGINES[engine]
         lines = []
-        if self.installed is not None and not self.installed.packages.get(package, False):
-            extra = ENGINE_EXTRAS[engine]
+        if self.installed is not None and not self.installed.packages.get(spec.package, False):
+            extra = spec.extra
             lines.append(f"The {engine} engine is not installed: pip install 'hearth[{extra}]'.")
         if choice.detail:
             lines.append(choice.detail)

@@ -157,11 +157,56 @@ class SpeechStream(Protocol):
     def finish(self) -> TranscriptResult: ...
 
 
+# -- capabilities: what some engines offer beyond SpeechEngine ----------------------------------
+# Each is a runtime_checkable protocol: callers ask ``isinstance(engine, Capability)``, and
+# speech/registry.py declares which engine has which (a test checks the two agree).
+
+
 @runtime_checkable
 class StreamingSpeechEngine(SpeechEngine, Protocol):
     """An engine that can also give partial transcripts during speech."""
 
     def stream(self, hint: VocabularyHint | None = None) -> SpeechStream: ...
+
+
+@dataclass(frozen=True)
+class PhraseEvidence:
+    """Log-probabilities of a phrase and of the engine's own reading of the same audio."""
+
+    phrase_logprob: float
+    heard_logprob: float
+    heard: str
+
+    @property
+    def ratio(self) -> float:
+        """log P(phrase) - log P(what was heard): 0 or above when the phrase is what was heard."""
+        return self.phrase_logprob - self.heard_logprob
+
+
+@runtime_checkable
+class PhraseScoringEngine(SpeechEngine, Protocol):
+    """An engine that can weigh a phrase against its own reading of the audio (the wake check)."""
+
+    def phrase_evidence(self, audio: np.ndarray, phrase: str) -> PhraseEvidence: ...
+
+
+@runtime_checkable
+class ConcurrentSpeechEngine(SpeechEngine, Protocol):
+    """An engine that may say two transcribe calls from two threads run in parallel."""
+
+    @property
+    def concurrent(self) -> bool:
+        """True when they do (faster-whisper with two CTranslate2 workers), so a final decode
+        need not wait behind a partial one."""
+        ...
+
+
+#: Every capability protocol, for the registry's declarations and its test.
+CAPABILITIES: tuple[type, ...] = (
+    StreamingSpeechEngine,
+    PhraseScoringEngine,
+    ConcurrentSpeechEngine,
+)
 
 
 def check_audio(audio: np.ndarray) -> np.ndarray:

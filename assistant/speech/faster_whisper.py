@@ -27,6 +27,7 @@ import numpy as np
 
 from assistant.audio.base import SAMPLE_RATE, to_float32
 from assistant.speech.base import (
+    PhraseEvidence,
     SpeechError,
     SpeechErrorCode,
     TranscriptResult,
@@ -41,20 +42,6 @@ _FRAMES_PER_S = 100  # Whisper's log-Mel hop is 10 ms
 _MAX_LENGTH = 448  # Whisper's decoder context
 _PHRASE_WINDOW_S = 3.0  # encoder window for a wake phrase's ~1.6 s
 _PHRASE_TOKENS = 20  # a free reading of a wake phrase's audio is a few words
-
-
-@dataclass(frozen=True)
-class PhraseEvidence:
-    """Log-probabilities of a phrase and of the engine's own reading of the same audio."""
-
-    phrase_logprob: float
-    heard_logprob: float
-    heard: str
-
-    @property
-    def ratio(self) -> float:
-        """log P(phrase) - log P(what was heard): 0 or above when the phrase is what was heard."""
-        return self.phrase_logprob - self.heard_logprob
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ thread, reports progress through a callback and stops it with a ``threading.Even
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
 import tempfile
 import threading
@@ -37,10 +36,10 @@ from assistant.session import SessionStore
 from assistant.speech import SpeechError, get_engine
 from assistant.speech.base import SpeechEngine, VocabularyHint
 from assistant.speech.hint import home_hint
+from assistant.speech.registry import SpeechEngineSpec, speed_checked
 from assistant.speech.transcribe import transcribe_audio
 from assistant.tts import Synthesizer, TtsError, load_synthesizer
 from intents.engine import IntentEngine
-from models.catalog import VOSK_EN, WHISPER_TINY_EN_CT2, WHISPER_TINY_EN_ONNX_INT8
 from models.store import ModelStore
 
 #: Short demo-home commands every engine's vocabulary hint covers (no confirmation needed).
@@ -50,9 +49,9 @@ DEMO_COMMANDS = (
     "set the floor lamp to twenty percent",
 )
 
-#: Engines in the order of their command success in bench/asr.py (faster-whisper 92 %, grammar
-#: 78 % on clean speech); a short check of three sentences cannot rank accuracy by itself.
-PREFERENCE = ("faster-whisper", "onnx-whisper", "vosk", "grammar")
+#: The engines the check tries, the more accurate first (speech/registry.py's speed ranks); a
+#: short check of three sentences cannot rank accuracy by itself.
+PREFERENCE = tuple(spec.name for spec in speed_checked())
 
 #: Below this per-command time the more accurate engine is recommended over a faster one; above
 #: it a person notices the wait, so the fastest engine that understood as much wins.
@@ -167,32 +166,21 @@ def _rounded_ms(ms: float) -> int:
 def installed_engines(config: SpeechConfig, store: ModelStore) -> list[str]:
     """The engines that are installed and cheap to load here (seconds, not tens of seconds).
 
-    openai-whisper is left out: it needs torch, takes several seconds and ~400 MB to load, and is
-    never faster than faster-whisper on the same weights.
+    Only those the registry gives a speed rank: openai-whisper is left out (torch takes several
+    seconds and ~400 MB to load, and is never faster than faster-whisper on the same weights).
     """
     if config.language != "en":
         return []
 
-    def has(package: str) -> bool:
-        return importlib.util.find_spec(package) is not None
-
-    def model_ready(engine: str, default_id: str) -> bool:
-        if config.engine == engine and config.model:
+    def model_ready(spec: SpeechEngineSpec) -> bool:
+        if config.engine == spec.name and config.model:
             if config.model in store.catalog:
                 return store.is_installed(config.model)
             return Path(config.model).exists()
-        return store.is_installed(default_id)
+        default = spec.default_model(config.language)
+        return default is None or store.is_installed(default)  # None: bundled with the engine
 
-    found = []
-    if has("faster_whisper") and model_ready("faster-whisper", WHISPER_TINY_EN_CT2):
-        found.append("faster-whisper")
-    if has("onnxruntime") and model_ready("onnx-whisper", WHISPER_TINY_EN_ONNX_INT8):
-        found.append("onnx-whisper")
-    if has("vosk") and model_ready("vosk", VOSK_EN):
-        found.append("vosk")
-    if has("pocketsphinx"):
-        found.append("grammar")
-    return found
+    return [spec.name for spec in speed_checked() if spec.installed() and model_ready(spec)]
 
 
 def load_engine(name: str, config: SpeechConfig) -> SpeechEngine:

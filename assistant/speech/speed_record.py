@@ -13,29 +13,22 @@ import statistics
 from pathlib import Path
 
 from assistant.config import SpeechConfig
+from assistant.speech.registry import ENGINES
 from assistant.speech.speed_check import EngineResult, SpeedReport
 from models import measurements
-from models.catalog import CATALOG, VOSK_EN, WHISPER_TINY_EN_CT2, WHISPER_TINY_EN_ONNX_INT8
+from models.catalog import CATALOG
 
 SOURCE = "the first-run speed check"
-
-#: Per engine: the model it loads when none is configured, the runtime and precision it runs,
-#: named as bench/compression.py names them.
-_ENGINE_MODELS: dict[str, tuple[str, str, str]] = {
-    "faster-whisper": (WHISPER_TINY_EN_CT2, "faster-whisper (CTranslate2)", "int8"),
-    "onnx-whisper": (WHISPER_TINY_EN_ONNX_INT8, "onnxruntime", "int8"),
-    "vosk": (VOSK_EN, "vosk (Kaldi)", "fp32"),
-}
 
 
 def model_of(engine: str, config: SpeechConfig) -> str | None:
     """The catalog model ``engine`` ran in the check; None when it is not a catalog model."""
-    known = _ENGINE_MODELS.get(engine)
-    if known is None:
+    spec = ENGINES.get(engine)
+    if spec is None or spec.measured_as is None:
         return None  # the grammar engine's model comes with pocketsphinx, not the catalog
     if engine == config.engine and config.model:
         return config.model if config.model in CATALOG else None  # a folder: unknown model
-    return known[0]
+    return spec.default_model("en")
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -46,10 +39,11 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def measurement_of(result: EngineResult, config: SpeechConfig) -> measurements.Measurement | None:
     """One engine's result as a Measurement of its model; None if it did not run or has none."""
+    spec = ENGINES.get(result.engine)
     model_id = model_of(result.engine, config)
-    if model_id is None or not result.ok:
+    if spec is None or spec.measured_as is None or model_id is None or not result.ok:
         return None
-    _default, runtime, precision = _ENGINE_MODELS[result.engine]
+    runtime, precision = spec.measured_as
     latencies = [c.latency_ms for c in result.commands]
     audio = sum(c.audio_ms for c in result.commands)
     return measurements.Measurement(

@@ -19,23 +19,16 @@ and three espeak voices, clean and at 10 dB, all kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from assistant.audio.base import SAMPLE_RATE
 from assistant.config import WakeConfig
-from assistant.speech.faster_whisper import PhraseEvidence
+from assistant.speech.base import PhraseScoringEngine
 
 WINDOW_S = 1.6
 """Audio before the detection that is checked: the whole phrase at a slow 130 words per minute
 (1.3 s cut the "okay" of slow speakers and let their wake words score like near-misses)."""
-
-
-class PhraseScorer(Protocol):
-    """An engine that can weigh a phrase against its own reading of the audio."""
-
-    def phrase_evidence(self, audio: np.ndarray, phrase: str) -> PhraseEvidence: ...
 
 
 @dataclass(frozen=True)
@@ -48,7 +41,7 @@ class WakeVerdict:
 class WakeVerifier:
     """Keeps a detection when ``ratio >= -margin``."""
 
-    def __init__(self, scorer: PhraseScorer, phrase: str, margin: float) -> None:
+    def __init__(self, scorer: PhraseScoringEngine, phrase: str, margin: float) -> None:
         self.scorer = scorer
         self.phrase = phrase
         self.margin = margin
@@ -64,6 +57,6 @@ class WakeVerifier:
 def wake_verifier(engine: object, config: WakeConfig, phrase: str) -> WakeVerifier | None:
     """The verifier for the configured wake word, or None when it is off or the speech engine
     cannot score phrases (the grammar and vosk engines): the detector's word is then final."""
-    if not config.verify or not hasattr(engine, "phrase_evidence"):
+    if not config.verify or not isinstance(engine, PhraseScoringEngine):
         return None
-    return WakeVerifier(engine, phrase, config.verify_margin)  # type: ignore[arg-type]
+    return WakeVerifier(engine, phrase, config.verify_margin)

@@ -16,6 +16,8 @@ import pytest
 
 from assistant import cli
 from assistant import config as cfg
+from assistant.cli import parse as cli_parse
+from assistant.cli import shell as cli_shell
 from assistant.config import Config, ConfigError
 from assistant.home.loader import HomeFileError
 from tests.filesystems import read_only_folder
@@ -72,7 +74,7 @@ def test_oversized_batch_file_is_refused(
 ) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:
-        handle.truncate(cli.MAX_BATCH_BYTES + 1)  # sparse: costs no disk
+        handle.truncate(cli_parse.MAX_BATCH_BYTES + 1)  # sparse: costs no disk
     code, _, err = run(capsys, "parse", "--batch", str(big))
     assert code == 2 and "too large" in one_line(err)
 
@@ -288,7 +290,7 @@ def test_shell_survives_an_endless_line() -> None:
     runtime = build_runtime(cfg.load(), home_file=str(demo_home_path()))
     out = io.StringIO()
     try:
-        code = cli.run_shell(runtime, io.StringIO("x" * 100_000 + "\ndevices\n"), out)
+        code = cli_shell.run_shell(runtime, io.StringIO("x" * 100_000 + "\ndevices\n"), out)
     finally:
         runtime.close()
     assert code == 0

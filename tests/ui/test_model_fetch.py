@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 from assistant import config as config_module
 from assistant.config import Config
-from assistant.speech import vosk_model_id
+from assistant.speech.registry import ENGINES
 from models.catalog import CATALOG, VOSK_EN, ArchiveFormat, Integrity, ModelFile, PackagedSource
 from models.catalog import UrlSource as Url
 from models.store import DownloadCancelled, DownloadFailed, InstallState, ModelStore
@@ -160,9 +160,9 @@ def test_download_shows_progress_installs_and_the_model_can_be_saved(
     saved = config_module.load(services.factory.config_path)
     assert saved.speech.engine == "vosk"
     # The language's own Vosk model is the engine's default: the config names no folder, and the
-    # engine finds it in the store by language (assistant.speech.vosk_model_id).
+    # engine finds it in the store by language (its default model in assistant/speech/registry.py).
     assert saved.speech.model == ""
-    assert vosk_model_id(saved.speech.language) == VOSK_EN
+    assert ENGINES["vosk"].default_model(saved.speech.language) == VOSK_EN
 
 
 def test_cancel_keeps_nothing_installed_and_download_resumes_later(

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Config
+from assistant.speech.registry import ENGINES as SPEECH_ENGINES
 from models.catalog import VOSK_EN, VOSK_KO
 from models.store import InstallState
 from tests.ui.test_settings import _dialog
-from ui.settings_models import ENGINE_EXTRAS, SPEECH_ENGINES, Installed, model_choices
+from ui.settings_models import Installed, model_choices
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 #: The distribution that provides each engine's import package.
@@ -34,8 +35,9 @@ def _requirement_names(requirements: list[str]) -> set[str]:
 @pytest.mark.parametrize("engine", sorted(SPEECH_ENGINES))
 def test_each_engine_names_the_extra_that_installs_it(engine):
     extras = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
-    package = SPEECH_ENGINES[engine][1]
-    assert DISTRIBUTIONS[package] in _requirement_names(extras[ENGINE_EXTRAS[engine]])
+    spec = SPEECH_ENGINES[engine]
+    assert DISTRIBUTIONS[spec.package] == spec.distributions[0]
+    assert DISTRIBUTIONS[spec.package] in _requirement_names(extras[spec.extra])
 
 
 def test_the_not_installed_line_names_the_vosk_extra(qtbot, services):
