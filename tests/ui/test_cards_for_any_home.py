@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractButton, QAbstractSlider
 
+from assistant.examples import candidates
 from assistant.home.commands import ActionKind
 from assistant.home.loader import load_home
 from ui.device_cards import ClimateCard, CoverCard, DeviceCard, LightCard, MediaCard, card_for
 from ui.home_view import HomeView
-from ui.say_examples import candidates
 
 EXPORT = Path(__file__).parents[1] / "data" / "homes" / "ha_export.yaml"
 
