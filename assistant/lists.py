@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.storage import LocalTables
+from assistant.local_tables import LocalTables
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS list_items (

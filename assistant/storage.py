@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
 
 from models.files import make_private_dir, make_private_file
 
@@ -38,7 +37,6 @@ _UNREADABLE_CODES = {
 _FULL_CODE = 13  # SQLITE_FULL
 DAMAGED_SUFFIX = ".damaged-"
 _LOW_SPACE = 64 * 1024
-_T = TypeVar("_T")
 
 
 class OpenMode(StrEnum):
@@ -230,7 +228,7 @@ def _degraded(
                     db.close()
                     continue
                 notices.say(
-                    f"cannot write the {what} database {path} ({_why_folder(cause, path)}); "
+                    f"cannot write the {what} database {path} ({write_failure(cause, path)}); "
                     f"{unsaved}",
                     key=f"readonly:{path}",
                 )
@@ -240,7 +238,7 @@ def _degraded(
     db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
     db.executescript(schema)
     notices.say(
-        f"cannot open the {what} database {path} ({_why_folder(cause, path)}); "
+        f"cannot open the {what} database {path} ({write_failure(cause, path)}); "
         "using a temporary one for this run",
         key=f"memory:{path}",
     )
@@ -295,7 +293,7 @@ def remove_damaged_copies(path: Path) -> int:
     return removed
 
 
-def _why_folder(err: BaseException, path: Path) -> str:
+def write_failure(err: BaseException, path: Path) -> str:
     """Name the usual causes plainly: SQLite says "disk I/O error" for a full disk, too."""
     try:
         if shutil.disk_usage(path.parent).free < _LOW_SPACE:
@@ -326,96 +324,9 @@ class WriteGuard:
 
     def failed(self, err: BaseException) -> None:
         self.failures += 1
-        reason = "the disk is full" if is_disk_full(err) else _why_folder(err, self.path)
+        reason = "the disk is full" if is_disk_full(err) else write_failure(err, self.path)
         notices.say(
             f"could not save to the {self.what} database {self.path} ({reason}); "
             "Hearth keeps working, but this is not being recorded",
             key=f"write:{self.path}",
         )
-
-
-class LocalTables:
-    """A small private database whose every change is one ``BEGIN IMMEDIATE`` transaction.
-
-    For the stores a turn writes to (timers, lists): when a write fails (full disk, folder made
-    read-only) what could still be read is carried into memory, the user is told once what that
-    means (``unsaved``), and the change is tried once more there, so the turn still succeeds.
-    ``path=None`` keeps everything in memory from the start (a temporary home, tests).
-    """
-
-    def __init__(self, path: Path | None, schema: str, what: str, unsaved: str) -> None:
-        self._lock = threading.RLock()
-        self.path, self.schema, self.what, self.unsaved = path, schema, what, unsaved
-        if path is None:
-            self.connection, self.mode = _memory_database(schema), OpenMode.MEMORY
-        else:
-            opened = open_database(path, schema, what, unsaved=unsaved)
-            self.connection, self.mode = opened.connection, opened.mode
-            if self.mode is OpenMode.READ_ONLY:
-                self._to_memory()
-
-    def read(self, query: Callable[[sqlite3.Connection], _T]) -> _T:
-        with self._lock:
-            return query(self.connection)
-
-    def write(self, change: Callable[[sqlite3.Connection], _T]) -> _T:
-        """Run ``change`` in one transaction; on a failing disk, once more in memory."""
-        with self._lock:
-            try:
-                return self._run(change)
-            except sqlite3.Error as err:
-                if self.path is None or self.mode is OpenMode.MEMORY:
-                    raise
-                reason = "the disk is full" if is_disk_full(err) else _why(err)
-                notices.say(
-                    f"could not save to the {self.what} database {self.path} ({reason}); "
-                    f"{self.unsaved}",
-                    key=f"write:{self.path}",
-                )
-                self._to_memory()
-                return self._run(change)
-
-    def _run(self, change: Callable[[sqlite3.Connection], _T]) -> _T:
-        db = self.connection
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            result = change(db)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        return result
-
-    def _to_memory(self) -> None:
-        """Copy every table that can still be read into a new in-memory database."""
-        memory = _memory_database(self.schema)
-        try:
-            tables = [
-                row[0]
-                for row in self.connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                )
-            ]
-            for table in tables:
-                rows = self.connection.execute(f'SELECT * FROM "{table}"').fetchall()
-                if rows:
-                    marks = ",".join("?" * len(rows[0]))
-                    memory.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
-        except sqlite3.Error:
-            pass  # nothing readable: start empty, as a damaged file would
-        try:
-            self.connection.close()
-        except sqlite3.Error:
-            pass
-        self.connection, self.mode = memory, OpenMode.MEMORY
-
-    def close(self) -> None:
-        with self._lock:
-            self.connection.close()
-
-
-def _memory_database(schema: str) -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-    db.executescript(schema)
-    return db

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.storage import LocalTables, notices
+from assistant.local_tables import LocalTables, notices
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS timers (

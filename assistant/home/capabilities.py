@@ -7,7 +7,7 @@ device can do everything its domain allows that its attributes show (a light wit
 ``brightness`` can be dimmed, a cover with a ``position`` can be set to one).
 
 Recognition never looks here: "make the hallway light red" is understood whatever the light
-can do. Planning and the backend ask :func:`supports` / :func:`refusal` so the reply says why
+can do. Planning and the backend ask :func:`supports` / ``action_needs.refusal`` so the reply says why
 ("Hallway Light can't change colour") instead of pretending it worked.
 """
 
@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from assistant.home.commands import ActionKind
 from assistant.home.ha_features import (
     AlarmControlPanelEntityFeature,
     ClimateEntityFeature,
@@ -83,8 +82,7 @@ _BITS: dict[Domain, tuple[dict[Feature, int], frozenset[Feature]]] = {
             Feature.SET_SPEED: FanEntityFeature.SET_SPEED,
             Feature.OSCILLATE: FanEntityFeature.OSCILLATE,
         },
-        # A fan in a home file that says nothing of its features is taken to have speeds.
-        frozenset({Feature.SET_SPEED}),
+        frozenset(),
     ),
     Domain.MEDIA_PLAYER: (
         {
@@ -192,79 +190,6 @@ def mode_features(modes: Iterable[object]) -> frozenset[Feature]:
     return frozenset(found)
 
 
-#: The feature an action needs, where it needs one; per domain where the domain differs.
-_NEEDS: dict[ActionKind, Feature] = {
-    ActionKind.SET_BRIGHTNESS: Feature.BRIGHTNESS,
-    ActionKind.SET_COLOR: Feature.COLOR,
-    ActionKind.SET_POSITION: Feature.SET_POSITION,
-    ActionKind.SET_TEMPERATURE: Feature.TARGET_TEMPERATURE,
-    ActionKind.SET_VOLUME: Feature.VOLUME_SET,
-    ActionKind.MEDIA_PLAY: Feature.PLAY,
-    ActionKind.MEDIA_PAUSE: Feature.PAUSE,
-    ActionKind.MEDIA_NEXT: Feature.NEXT_TRACK,
-    ActionKind.MEDIA_PREVIOUS: Feature.PREVIOUS_TRACK,
-    ActionKind.START: Feature.START,
-    ActionKind.STOP: Feature.STOP,
-    ActionKind.RETURN_HOME: Feature.RETURN_HOME,
-}
-_NEEDS_IN: dict[Domain, dict[ActionKind, Feature]] = {
-    Domain.COVER: {
-        ActionKind.OPEN: Feature.OPEN,
-        ActionKind.CLOSE: Feature.CLOSE,
-        ActionKind.TURN_ON: Feature.OPEN,
-        ActionKind.TURN_OFF: Feature.CLOSE,
-    },
-    Domain.VALVE: {
-        ActionKind.OPEN: Feature.OPEN,
-        ActionKind.CLOSE: Feature.CLOSE,
-        ActionKind.TURN_ON: Feature.OPEN,
-        ActionKind.TURN_OFF: Feature.CLOSE,
-    },
-    Domain.MEDIA_PLAYER: {
-        ActionKind.TURN_ON: Feature.TURN_ON,
-        ActionKind.TURN_OFF: Feature.TURN_OFF,
-    },
-    Domain.CLIMATE: {ActionKind.TURN_ON: Feature.TURN_ON, ActionKind.TURN_OFF: Feature.TURN_OFF},
-    Domain.WATER_HEATER: {
-        ActionKind.TURN_ON: Feature.TURN_ON,
-        ActionKind.TURN_OFF: Feature.TURN_OFF,
-    },
-    Domain.VACUUM: {ActionKind.TURN_ON: Feature.START, ActionKind.TURN_OFF: Feature.STOP},
-    Domain.LAWN_MOWER: {ActionKind.MEDIA_PAUSE: Feature.PAUSE},
-}
-
-#: How a reply says that a device lacks a feature ("Hallway Light can't change colour").
-CANNOT: dict[Feature, str] = {
-    Feature.TURN_ON: "can't be turned on",
-    Feature.TURN_OFF: "can't be turned off",
-    Feature.BRIGHTNESS: "can't be dimmed",
-    Feature.COLOR: "can't change colour",
-    Feature.COLOR_TEMP: "can't change colour temperature",
-    Feature.OPEN: "can't be opened",
-    Feature.CLOSE: "can't be closed",
-    Feature.SET_POSITION: "can't be set to a position",
-    Feature.STOP: "can't be stopped",
-    Feature.PLAY: "can't play",
-    Feature.PAUSE: "can't pause",
-    Feature.NEXT_TRACK: "can't skip to the next track",
-    Feature.PREVIOUS_TRACK: "can't go back a track",
-    Feature.VOLUME_SET: "can't change its volume",
-    Feature.VOLUME_MUTE: "can't be muted",
-    Feature.PLAY_MEDIA: "can't play something chosen",
-    Feature.SEARCH_MEDIA: "can't search for media",
-    Feature.TARGET_TEMPERATURE: "can't be set to a temperature",
-    Feature.SET_SPEED: "can't change speed",
-    Feature.OSCILLATE: "can't oscillate",
-    Feature.START: "can't start",
-    Feature.RETURN_HOME: "can't go back to its dock",
-    Feature.UNLATCH: "can't open its latch",
-    Feature.ARM_HOME: "can't be armed for home",
-    Feature.ARM_AWAY: "can't be armed for away",
-    Feature.ARM_NIGHT: "can't be armed for the night",
-    Feature.ARM_VACATION: "can't be armed for a holiday",
-}
-
-
 def supported_features(attributes: Mapping[str, Any]) -> int | None:
     """The ``supported_features`` bits, or None when the home file does not give them."""
     value = attributes.get("supported_features")
@@ -343,66 +268,3 @@ def supports(device: Device, feature: Feature) -> bool:
     if feature in gated(device.domain):
         return feature in features(device)
     return True
-
-
-def needed(
-    device: Device, kind: ActionKind, params: Mapping[str, Any] | None = None
-) -> Feature | None:
-    """The feature ``kind`` needs on this device, None when the domain alone decides.
-
-    A colour given as a white temperature ("2700K", as planning writes a kelvin value) needs
-    ``COLOR_TEMP``; any other colour needs ``COLOR``.
-    """
-    if isinstance(device.domain, Domain):
-        special = _NEEDS_IN.get(device.domain, {})
-        if kind in special:
-            return special[kind]
-    given = params or {}
-    if kind is ActionKind.SET_COLOR and is_kelvin(str(given.get("color", ""))):
-        return Feature.COLOR_TEMP
-    if kind is ActionKind.SET_VOLUME and "muted" in given:
-        return Feature.VOLUME_MUTE
-    if kind is ActionKind.MEDIA_PLAY and "media_title" in given:
-        return Feature.PLAY_MEDIA
-    if kind is ActionKind.TURN_ON and "percentage" in given:
-        return Feature.SET_SPEED
-    return _NEEDS.get(kind)
-
-
-def is_kelvin(color: str) -> bool:
-    """Whether a colour value names a white temperature ("2700K", "4000 k")."""
-    text = color.strip().lower().removesuffix("k").strip()
-    return color.strip().lower().endswith("k") and text.isdigit()
-
-
-def refusal(
-    device: Device, kind: ActionKind, params: Mapping[str, Any] | None = None
-) -> str | None:
-    """Why ``device`` cannot do ``kind`` as one clause ("Hallway Light can't change colour"),
-    or None when it can as far as its capabilities go. The domain's own table (effects) still
-    decides whether the action makes sense for the domain at all. Asking for the state is
-    never refused."""
-    if kind is ActionKind.GET_STATE:
-        return None
-    if not device.controllable:
-        return (
-            f"{device.name} can only be asked about; Hearth doesn't control "
-            f"{domain_label(device)} entities"
-        )
-    feature = needed(device, kind, params)
-    if feature is None or supports(device, feature):
-        return None
-    return f"{device.name} {CANNOT[feature]}"
-
-
-def allows(device: Device, kind: ActionKind) -> bool:
-    """Whether ``device`` can do ``kind`` in some form: ``set_color`` counts when the light
-    can take either a colour or a white temperature."""
-    if kind is ActionKind.SET_COLOR and refusal(device, kind, {"color": "2700K"}) is None:
-        return True
-    return refusal(device, kind) is None
-
-
-def domain_label(device: Device) -> str:
-    """The domain in words ("binary sensor", "weather")."""
-    return str(device.domain).replace("_", " ")

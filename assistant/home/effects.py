@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from assistant.home import capabilities
+from assistant.home import action_needs
 from assistant.home.commands import Action, ActionKind, CommandError
 from assistant.home.model import Device, Domain
 
@@ -312,20 +312,20 @@ def device_actions(device: Device) -> frozenset[ActionKind]:
     """What this device can be asked to do: its domain's actions that its capabilities allow
     (a light without colour modes has no ``set_color``). A front end offers only these."""
     return frozenset(
-        kind for kind in supported_actions(device.domain) if capabilities.allows(device, kind)
+        kind for kind in supported_actions(device.domain) if action_needs.allows(device, kind)
     )
 
 
 def apply(device: Device, action: Action) -> Device:
     """Return the device as it is after ``action``; raise CommandError if it cannot be done."""
-    reason = capabilities.refusal(device, action.action, action.params)
+    reason = action_needs.refusal(device, action.action, action.params)
     if reason is not None and (
         not device.controllable or action.action in supported_actions(device.domain)
     ):
         raise CommandError(reason)
     effect = EFFECTS.get(device.domain, {}).get(action.action) or _COMMON.get(action.action)
     if effect is None:
-        label = capabilities.domain_label(device)
+        label = action_needs.domain_label(device)
         raise CommandError(f"{device.name} is a {label} and cannot {action.action.value}")
     return effect(device, dict(resolve(device, action).params))
 

@@ -21,6 +21,13 @@ import yaml
 from assistant.home.attributes import AttributeProblem, check_attributes, normalize
 from assistant.home.media_library import MediaLibrary, MediaLibraryError, parse_library
 from assistant.home.model import Area, Device, Domain, Floor, Home, domain_of
+from assistant.home.yaml_limits import (
+    MAX_ATTRIBUTE_VALUES,
+    MAX_DEPTH,
+    Recursive,
+    TooDeep,
+    expanded_size,
+)
 from assistant.storage import notices
 from models.files import MIB, FileRefused, read_regular_bytes
 
@@ -30,11 +37,6 @@ MAX_HOME_BYTES = 8 * MIB
 _AREA_KEYS = {"id", "name", "aliases", "floor"}
 _FLOOR_KEYS = {"id", "name", "aliases", "areas"}
 _DEVICE_KEYS = {"id", "name", "aliases", "area", "domain", "state", "attributes"}
-MAX_DEPTH = 32
-"""Nesting deeper than this is no home; PyYAML's composer recurses and would overflow."""
-MAX_ATTRIBUTE_VALUES = 10_000
-"""Values in one device's attributes with every alias expanded: a "billion laughs" document
-is a few hundred bytes whose aliases expand to 10^9 values."""
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML has it: a 500-device home is read several times faster. Its
 composer recurses in C, which is safe only because ``_check_depth`` bounds the nesting first."""
@@ -96,53 +98,6 @@ def _check_depth(text: str, source: str) -> None:
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-
-
-def _expanded_size(node: yaml.Node, limit: int) -> int:
-    """How many values ``node`` holds once every alias is expanded, stopping past ``limit``.
-
-    Aliases make the node graph a DAG (or, with a recursive anchor, a cycle); sizes are
-    memoized per node so the count itself costs one walk of the graph. Aliases can also nest
-    deeper than the text does (a chain of anchors each holding the last): past ``MAX_DEPTH``
-    the walk stops, so it never recurses far.
-    """
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(current: yaml.Node, depth: int) -> int:
-        key = id(current)
-        if key in sizes:
-            return sizes[key]
-        if key in active:
-            raise _Recursive
-        if isinstance(current, yaml.ScalarNode):
-            return 1
-        if depth > MAX_DEPTH:
-            raise _TooDeep
-        active.add(key)
-        total = 1
-        children: list[yaml.Node] = (
-            [item for pair in current.value for item in pair]
-            if isinstance(current, yaml.MappingNode)
-            else list(current.value)
-        )
-        for child in children:
-            total += size(child, depth + 1)
-            if total > limit:
-                break
-        active.discard(key)
-        sizes[key] = total
-        return total
-
-    return size(node, 0)
-
-
-class _TooDeep(Exception):
-    """Aliases nest the value deeper than any home attribute needs."""
-
-
-class _Recursive(Exception):
-    """An anchor used inside itself: its expansion never ends."""
 
 
 class _Builder:
@@ -378,10 +333,10 @@ class _Builder:
     def plain(self, node: yaml.Node, what: str) -> Any:
         """The node as plain data, of bounded size even through aliases; refused with its line."""
         try:
-            values = _expanded_size(node, MAX_ATTRIBUTE_VALUES)
-        except _Recursive:
+            values = expanded_size(node, MAX_ATTRIBUTE_VALUES)
+        except Recursive:
             raise self.fail(node, f"{what} use an anchor inside itself") from None
-        except _TooDeep:
+        except TooDeep:
             raise self.fail(
                 node, f"{what} nest more than {MAX_DEPTH} levels deep through aliases"
             ) from None

@@ -7,15 +7,8 @@ from typing import Any
 
 import pytest
 
-from assistant.home.capabilities import (
-    Feature,
-    allows,
-    features,
-    is_kelvin,
-    needed,
-    refusal,
-    supports,
-)
+from assistant.home.action_needs import allows, is_kelvin, needed, refusal
+from assistant.home.capabilities import Feature, features, supports
 from assistant.home.commands import ActionKind
 from assistant.home.ha_features import (
     ClimateEntityFeature,
