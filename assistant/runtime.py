@@ -1,7 +1,10 @@
-"""Wires the engine together from a Config: home, backend, intent engine, conversation, bus.
+"""The one composition root: config → home backend → conversation → voice pipeline.
 
-Front ends (CLI, GUI, voice pipeline) build one Runtime and share it, so there is exactly one
-place that decides where state lives and which home is loaded.
+Front ends (CLI, GUI, benches) build one Runtime and share it, so there is exactly one place that
+decides where state lives and which home is loaded; :func:`build_voice` puts the live voice
+pipeline on top of it (speech engine, VAD, wake word and its verifier, replies), so what
+``hearth listen`` does is what the window and the benches do. The voice modules are imported
+only when a pipeline is built: typed commands never load them.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import config as config_module
 from assistant.config import Config, ConfigError
@@ -20,6 +24,14 @@ from assistant.home.loader import load_home
 from assistant.home.registry import BackendPlace, backend_spec
 from assistant.session import SessionStore
 from intents.engine import IntentEngine
+
+if TYPE_CHECKING:
+    from assistant.audio.vad import SpeechDetector
+    from assistant.history import History
+    from assistant.speech.base import SpeechEngine, VocabularyHint
+    from assistant.tts import AudioSink
+    from assistant.voice.options import PipelineOptions
+    from assistant.voice.runner import Pipeline
 
 _ENGINES: dict[str, IntentEngine] = {}
 
@@ -107,3 +119,59 @@ def cloud_fallback(config: Config, bus: EventBus) -> Fallback | None:
     key = api_key.default_store(config_module.config_path()).get().value
     log = egress.open_log(config_module.data_dir())
     return cloud.from_config(config.cloud, log, key, bus)
+
+
+@dataclass(frozen=True)
+class VoiceModels:
+    """What a voice pipeline is built from, loaded once (models take a second or two)."""
+
+    engine: SpeechEngine
+    vad: SpeechDetector
+    hint: VocabularyHint
+
+
+def load_voice_models(runtime: Runtime) -> VoiceModels:
+    """The configured speech engine (loaded), Silero VAD and this home's vocabulary hint."""
+    from assistant.audio.vad import SileroVad
+    from assistant.speech import get_engine
+    from assistant.speech.hint import home_hint
+
+    speech = runtime.config.speech
+    engine = get_engine(speech.engine, speech)
+    engine.load()
+    runtime.conversation.warm_up()
+    return VoiceModels(engine, SileroVad(), home_hint(runtime.backend.home()))
+
+
+def build_voice(
+    runtime: Runtime,
+    models: VoiceModels | None = None,
+    sink: AudioSink | None = None,
+    history: History | None = None,
+    options: PipelineOptions | None = None,
+) -> Pipeline:
+    """The live pipeline for a runtime: wake word (checked by the speech model when
+    ``wake.verify`` is on), VAD, speech engine and, with a sink, spoken replies; the history
+    keeps each command's audio when ``history.store_audio`` allows it."""
+    from assistant.audio.wake import load_wake_word
+    from assistant.speech.wake_check import wake_verifier
+    from assistant.tts import build_speaker
+    from assistant.voice.options import PipelineOptions
+    from assistant.voice.runner import Pipeline
+
+    config = runtime.config
+    models = models or load_voice_models(runtime)
+    store_audio = history is not None and config.history.store_audio
+    wake = load_wake_word(config.wake)
+    return Pipeline(
+        runtime.conversation,
+        runtime.bus,
+        models.engine,
+        models.vad,
+        wake,
+        options or PipelineOptions.from_config(config),
+        hint=models.hint,
+        speaker=build_speaker(config.tts, sink),
+        utterance_audio=history.add_audio if store_audio and history is not None else None,
+        wake_verifier=wake_verifier(models.engine, config.wake, wake.spec.phrase),
+    )
