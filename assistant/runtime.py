@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import config as config_module
 from assistant.config import Config, ConfigError
-from assistant.conversation import Conversation, Fallback
-from assistant.events import EventBus
+from assistant.conversation import Conversation, Fallback, TurnResult
+from assistant.events import EventBus, new_turn_id
 from assistant.home.backend import Backend, BackendError
+from assistant.home.commands import Action
 from assistant.home.loader import load_home
 from assistant.home.registry import BackendPlace, backend_spec
 from assistant.session import SessionStore
@@ -51,6 +53,16 @@ class Runtime:
     bus: EventBus
     engine: IntentEngine
     _cleanup: list[Path] = field(default_factory=list)
+
+    def handle(self, text: str) -> TurnResult:
+        """A typed turn: a new turn id on every event it publishes (history, window, CLI)."""
+        with self.bus.turn(new_turn_id("t")):
+            return self.conversation.handle(text)
+
+    def run_actions(self, actions: Sequence[Action], confirmed: bool = False) -> TurnResult:
+        """A clicked turn (a device card), with its own turn id like a typed one."""
+        with self.bus.turn(new_turn_id("t")):
+            return self.conversation.run_actions(actions, confirmed=confirmed)
 
     def close(self) -> None:
         close_fallback = getattr(self.conversation.fallback, "close", None)

@@ -70,12 +70,8 @@ class Machine:
         self.deadline: float | None = None
         self.gate = WakeGate(self, parts.wake, parts.wake_verifier)
         self.ears = Ears(parts.vad, options)
-        self.decoder = Decoder(
-            self,
-            parts.engine,
-            parts.hint,
-            lambda text: conversation.recognize(text) is not None,
-        )
+        understands = lambda text: conversation.recognize(text) is not None
+        self.decoder = Decoder(self, parts.engine, parts.hint, understands)
         self.replier = Replier(self, parts.speaker, parts.wake)
         self.level = LevelMeter(options, bus.publish)
         self.stages = StageClock(bus, self.now)
@@ -176,15 +172,12 @@ class Machine:
         self.end_stage(Stage.WAKE, turn_id)
         self.set_state(PipelineState.WAKE)
         preroll = self.options.wake_preroll_s if preroll_s is None else preroll_s
-        if verified or not self.gate.verifies:
+        announce = verified or not self.gate.verifies
+        if announce:
             self.gate.announce(detection, turn_id, now)
-            self.open_utterance(turn_id, UtteranceKind.COMMAND, preroll, False, now=now)
-            return
-        self.open_utterance(
-            turn_id, UtteranceKind.COMMAND, preroll, False, listening=False, now=now
-        )
-        assert self.utt is not None
-        self.gate.verify(self.utt, detection)
+        self.open_utterance(turn_id, UtteranceKind.COMMAND, preroll, False, announce, now)
+        if not announce and self.utt is not None:
+            self.gate.verify(self.utt, detection)
 
     def wake_accepted(self, utt: Utterance, detection: WakeDetection) -> None:
         """WAKE → LISTENING: the wake word is confirmed; a command already heard goes on."""
@@ -289,14 +282,8 @@ class Machine:
         self.deadline = now + self.options.act_timeout_s
         self.watch.reset()
         decided_s = self.decision.decided_s if self.decision is not None else now
-        job = act_job(
-            self.conversation,
-            self.bus,
-            self.replier.speaker,
-            utt.id,
-            text,
-            1000.0 * (now - decided_s),
-        )
+        speaker, asr_ms = self.replier.speaker, 1000.0 * (now - decided_s)
+        job = act_job(self.conversation, self.bus, speaker, utt.id, text, asr_ms)
         self.submit(Lane.ACT, job, lambda outcome: self.acted(utt, outcome))
 
     def acted(self, utt: Utterance, outcome: Outcome) -> None:

@@ -109,3 +109,26 @@ def test_a_log_from_before_turn_ids_is_migrated_and_kept(
     reopened = History(path, HistoryConfig(), clock)
     assert [e.turn_id for e in reopened.latest(5)] == ["u-new", "u7"]
     reopened.close()
+
+
+def test_typed_and_clicked_turns_through_the_runtime_get_their_own_ids(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from assistant.config import Config
+    from assistant.home.commands import Action, ActionKind
+    from assistant.home.loader import demo_home_path
+    from assistant.runtime import build_runtime
+
+    runtime = build_runtime(Config(), home_file=demo_home_path())
+    history = History(tmp_path / "history.sqlite3", HistoryConfig(), clock)
+    history.attach(runtime.bus)
+    try:
+        runtime.handle("turn on the desk lamp")
+        runtime.run_actions([Action("light.desk_lamp", ActionKind.TURN_OFF)])
+        clicked, typed = history.latest(5)
+    finally:
+        history.close()
+        runtime.close()
+    assert typed.turn_id.startswith("t-") and clicked.turn_id.startswith("t-")
+    assert typed.turn_id != clicked.turn_id
+    assert clicked.actions == [{"device": "light.desk_lamp", "action": "turn_off", "params": {}}]
