@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,8 +80,14 @@ def build_runtime(
     home_file: str | Path | None = None,
     this_room: str | None = None,
     temporary: bool | None = None,
+    *,
+    data: Path | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> Runtime:
-    """Build the engine; ``home_file`` given on the command line means a fresh temporary home."""
+    """Build the engine; ``home_file`` given on the command line means a fresh temporary home.
+
+    ``data`` keeps the home and the session somewhere other than the user's data folder, and
+    ``clock`` is the conversation's wall clock (a soak test moves it by hours in seconds)."""
     spec = backend_spec(config.home.backend)
     file = home_file or config.home.home_file or None
     home = load_home(file)
@@ -93,7 +100,7 @@ def build_runtime(
         backend = spec.open(BackendPlace(home, folder, bus))
         store = SessionStore(None)
     else:
-        data = config_module.data_dir()
+        data = data or config_module.data_dir()
         backend = spec.open(BackendPlace(home, data, bus))
         store = SessionStore(data / "session.sqlite3")
     room = this_room if this_room is not None else (config.home.this_room or None)
@@ -113,6 +120,7 @@ def build_runtime(
         bus=bus,
         store=store,
         fallback=fallback,
+        clock=clock,
     )
     return Runtime(config, backend, conversation, bus, conversation.engine, cleanup)
 
