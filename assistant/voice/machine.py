@@ -11,6 +11,7 @@ stamped (through ``EventBus.turn``) on every event of its turn, the conversation
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -82,8 +83,7 @@ class Machine:
     # -- plumbing: clock, lanes, ids, errors ---------------------------------------------------------
 
     def now(self) -> float:
-        assert self.scheduler is not None, "the machine runs under a scheduler"
-        return self.scheduler.now()
+        return self.scheduler.now() if self.scheduler is not None else time.monotonic()
 
     def submit(self, lane: Lane, job: Callable[[], Any], done: Callable[[Outcome], None]) -> None:
         assert self.scheduler is not None
@@ -367,10 +367,11 @@ class Machine:
 
     def fail(self, error: StageError) -> None:
         """→ ERROR → IDLE: report the stage's error and carry on."""
-        self.report(error)
+        turn_id = error.turn_id or (self.utt.id if self.utt is not None else "")
         if self.state is PipelineState.REPLYING:
             self.replier.stop("error")
         self.discard()
+        self.report(error, turn_id)
         self.set_state(PipelineState.ERROR)
         self.begin_idle()
 

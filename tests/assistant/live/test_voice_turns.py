@@ -13,10 +13,12 @@ import pytest
 from assistant.audio.endpoint import EndpointConfig
 from assistant.conversation import Conversation
 from assistant.events import (
+    Cancelled,
     ErrorEvent,
     EventBus,
     PipelineState,
     Stage,
+    StageEnd,
     StageStart,
     UtteranceTimings,
     WakeDetected,
@@ -150,3 +152,21 @@ def test_intent_matching_never_runs_on_the_audio_loop_thread(
         pipeline.close()
     assert backend.home().devices["light.desk_lamp"].state == "on"
     assert threads and set(threads) == {"hearth-act_0"}
+
+
+def test_a_turn_that_hears_nothing_closes_its_stages_under_its_own_id(
+    made: list[Pipeline], conversation: Conversation, bus: EventBus, recorder: Recorder
+) -> None:
+    pipeline = Pipeline(conversation, bus, ScriptedEngine(""), FakeVad(), fake_wake(), OPTIONS)
+    made.append(pipeline)
+    sim = pipeline.simulate(lane_costs=LANE_COSTS)
+    sim.silence(0.5)
+    sim.feed(wake_word())
+    sim.silence(OPTIONS.listen_timeout_s + 0.5)  # nothing said: the listen window closes
+    sim.finish()
+    (wake,) = recorder.of(WakeDetected)
+    (cancelled,) = recorder.of(Cancelled)
+    vad_ends = [e for e in recorder.of(StageEnd) if e.stage is Stage.VAD]  # type: ignore[attr-defined]
+    assert cancelled.reason == "no-speech"  # type: ignore[attr-defined]
+    assert [e.turn_id for e in vad_ends] == [wake.turn_id]  # type: ignore[attr-defined]
+    assert cancelled.turn_id == wake.turn_id  # type: ignore[attr-defined]
