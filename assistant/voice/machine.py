@@ -11,7 +11,6 @@ stamped (through ``EventBus.turn``) on every event of its turn, the conversation
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,33 +24,24 @@ from assistant.events import (
     ErrorEvent,
     EventBus,
     PipelineState,
-    PipelineStateChanged,
     Stage,
     Transcript,
-    new_turn_id,
 )
 from assistant.tts import Earcon
 from assistant.voice.acting import Acted, ActionWatch, Decision, act_job, timings
+from assistant.voice.core import Core
 from assistant.voice.decoder import Decoder
 from assistant.voice.errors import ActionError, AsrError, ErrorCode, ReplyError, StageError
 from assistant.voice.options import PipelineOptions
 from assistant.voice.parts import PipelineParts
 from assistant.voice.phrases import CANCEL_PHRASES, collapse_repeat, normalize
 from assistant.voice.replier import Replier
-from assistant.voice.scheduler import Lane, Outcome, Scheduler
-from assistant.voice.stages import StageClock
+from assistant.voice.scheduler import Lane, Outcome
 from assistant.voice.utterance import Ears, LevelMeter, Utterance, UtteranceKind
 from assistant.voice.wake_gate import WakeGate
 
-_STAGE_OF_STATE = {
-    PipelineState.LISTENING: Stage.VAD,
-    PipelineState.TRANSCRIBING: Stage.ASR,
-    PipelineState.ACTING: Stage.ACTION,
-    PipelineState.REPLYING: Stage.REPLY,
-}
 
-
-class Machine:
+class Machine(Core):
     """The voice loop around one Conversation; see the module docstring."""
 
     def __init__(
@@ -61,29 +51,18 @@ class Machine:
         parts: PipelineParts,
         options: PipelineOptions,
     ) -> None:
-        self.conversation = conversation
-        self.bus = bus
-        self.options = options
+        super().__init__(conversation, bus, options)
         self.utterance_audio = parts.utterance_audio
-        self.state = PipelineState.IDLE
-        self.scheduler: Scheduler | None = None
-        self.utt: Utterance | None = None
-        self.deadline: float | None = None
         self.gate = WakeGate(self, parts.wake, parts.wake_verifier)
         self.ears = Ears(parts.vad, options)
         understands = lambda text: conversation.recognize(text) is not None
         self.decoder = Decoder(self, parts.engine, parts.hint, understands)
         self.replier = Replier(self, parts.speaker, parts.wake)
         self.level = LevelMeter(options, bus.publish)
-        self.stages = StageClock(bus, self.now)
-        self.begin_stage, self.end_stage = self.stages.begin, self.stages.end
         self.decision: Decision | None = None
         self.watch = ActionWatch(bus, self.now, lambda: self.state is PipelineState.ACTING)
 
-    # -- plumbing: clock, lanes, ids, errors ---------------------------------------------------------
-
-    def now(self) -> float:
-        return self.scheduler.now() if self.scheduler is not None else time.monotonic()
+    # -- lanes and errors ---------------------------------------------------------
 
     def submit(self, lane: Lane, job: Callable[[], Any], done: Callable[[Outcome], None]) -> None:
         assert self.scheduler is not None
@@ -95,12 +74,6 @@ class Machine:
             step(*args)
         except StageError as err:
             self.fail(err)
-
-    def next_id(self, kind: str = "u") -> str:
-        return new_turn_id(kind)
-
-    def stage_of_state(self) -> Stage:
-        return _STAGE_OF_STATE.get(self.state, Stage.WAKE)
 
     def report(self, error: StageError, turn_id: str = "") -> None:
         """The one place a stage error becomes an ErrorEvent."""
@@ -374,18 +347,3 @@ class Machine:
         self.report(error, turn_id)
         self.set_state(PipelineState.ERROR)
         self.begin_idle()
-
-    # -- bookkeeping ---------------------------------------------------------------------------------
-
-    def discard(self) -> None:
-        """Forget the current utterance; late lane results for it are ignored."""
-        turn_id = self.utt.id if self.utt is not None else ""
-        self.utt = None
-        self.deadline = None
-        self.stages.end_turn(turn_id)
-
-    def set_state(self, state: PipelineState) -> None:
-        if state is self.state:
-            return
-        previous, self.state = self.state, state
-        self.bus.publish(PipelineStateChanged(state, previous))
