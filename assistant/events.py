@@ -2,15 +2,23 @@
 
 The UI, the history log and the CLI all listen to the same events, so every event round-trips
 through a plain dict (``to_event``/``from_event``) and can cross threads, sockets and log files.
+
+Every event that belongs to a turn carries its ``turn_id``: made by :func:`new_turn_id` when an
+utterance opens (or a typed turn starts) and stamped by the bus on whatever is published inside
+``with bus.turn(turn_id):`` on that thread, so the conversation, the backend and the pipeline
+need not pass it around, and the history and the window match a turn's events by id.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import logging
 import threading
 import typing
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -94,7 +102,7 @@ class Event:
 class StageStart(Event):
     type: ClassVar[EventType] = EventType.STAGE_START
     stage: Stage
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,7 @@ class StageEnd(Event):
     type: ClassVar[EventType] = EventType.STAGE_END
     stage: Stage
     duration_ms: float
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ class Transcript(Event):
     type: ClassVar[EventType] = EventType.TRANSCRIPT
     text: str
     final: bool
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,7 @@ class IntentRecognized(Event):
     slots: dict[str, Any] = field(default_factory=dict)
     confidence: float = 0.0
     source: str | None = None
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,14 +146,14 @@ class ActionsExecuted(Event):
     type: ClassVar[EventType] = EventType.ACTIONS
     actions: tuple[dict[str, Any], ...]
     pending: bool = False
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
 class Reply(Event):
     type: ClassVar[EventType] = EventType.REPLY
     text: str
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,7 @@ class ConfirmationRequested(Event):
     question: str
     actions: tuple[dict[str, Any], ...]
     expires_in_s: float
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ class DeviceChanged(Event):
     state: str
     attributes: dict[str, Any]
     previous_state: str
+    turn_id: str = ""  # empty for a change made elsewhere (another process, the home itself)
 
 
 @dataclass(frozen=True)
@@ -175,7 +185,7 @@ class TurnCompleted(Event):
 
     type: ClassVar[EventType] = EventType.TURN_COMPLETED
     result: dict[str, Any]
-    utterance_id: str = ""
+    turn_id: str = ""
     confidence: float = 0.0
     changed: bool = False  # something in the home changed, so Undo has work to do
 
@@ -191,7 +201,7 @@ class CloudRequest(Event):
     host: str
     bytes_sent: int
     result: str
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,7 +212,7 @@ class ErrorEvent(Event):
     stage: Stage
     code: str
     message: str
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,7 +223,7 @@ class WakeDetected(Event):
     word: str
     probability: float
     at_s: float
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,7 +237,7 @@ class WakeRejected(Event):
     probability: float
     ratio: float
     heard: str
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -263,7 +273,7 @@ class UtteranceTimings(Event):
     ended_by: str
     stages_ms: dict[str, float] = field(default_factory=dict)
     text: str = ""
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -273,10 +283,21 @@ class Cancelled(Event):
     type: ClassVar[EventType] = EventType.CANCELLED
     reason: str
     state: PipelineState
-    utterance_id: str = ""
+    turn_id: str = ""
 
 
 Listener = Callable[[Event], None]
+
+
+def new_turn_id(kind: str = "t") -> str:
+    """A turn id unique across runs (rows from older runs stay apart): ``kind`` "u" for an
+    utterance, "b" for speech over a reply, "t" for a typed turn."""
+    return f"{kind}-{uuid.uuid4().hex[:12]}"
+
+
+@functools.cache
+def _has_turn_id(cls: type[Event]) -> bool:
+    return any(f.name == "turn_id" for f in dataclasses.fields(cls))
 
 
 class EventBus:
@@ -285,6 +306,21 @@ class EventBus:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._listeners: list[tuple[Listener, frozenset[EventType] | None]] = []
+        self._turns = threading.local()
+
+    @contextlib.contextmanager
+    def turn(self, turn_id: str) -> Iterator[str]:
+        """Stamp ``turn_id`` on every turn event this thread publishes inside the block."""
+        saved = getattr(self._turns, "id", "")
+        self._turns.id = turn_id
+        try:
+            yield turn_id
+        finally:
+            self._turns.id = saved
+
+    def current_turn(self) -> str:
+        """The turn this thread is working on ("" outside any)."""
+        return str(getattr(self._turns, "id", ""))
 
     def subscribe(
         self, listener: Listener, types: Iterable[EventType] | None = None
@@ -301,6 +337,9 @@ class EventBus:
         return unsubscribe
 
     def publish(self, event: Event) -> None:
+        turn_id = self.current_turn()
+        if turn_id and _has_turn_id(type(event)) and not getattr(event, "turn_id", ""):
+            event = dataclasses.replace(event, turn_id=turn_id)  # type: ignore[call-arg]
         with self._lock:
             listeners = list(self._listeners)
         for listener, types in listeners:

@@ -1,9 +1,11 @@
 """The utterance log: what was said, understood, done and answered, with per-stage timings.
 
 It listens to the event bus like the UI does, so typed and spoken turns, local and cloud ones,
-are all logged the same way: stage timings collect until a TurnCompleted writes the row, and the
-pipeline's UtteranceTimings (sent right after) adds the voice-only numbers (latency, early
-decision). Rows older than ``retention_days`` are pruned on open and on every write; ``clear``
+are all logged the same way. Every event of a turn carries its turn id (``events.new_turn_id``):
+stage timings collect per turn id until that turn's TurnCompleted writes the row (``turn_id``
+column), a final Transcript with the id marks it spoken, and the pipeline's UtteranceTimings
+with the same id adds the voice-only numbers (latency, early decision) to that row, whatever
+else was logged in between. Rows older than ``retention_days`` are pruned on open and on every write; ``clear``
 empties the log. Audio is written only when the user enabled ``history.store_audio``.
 """
 
@@ -27,10 +29,13 @@ import numpy as np
 from assistant.audio.base import SAMPLE_RATE
 from assistant.config import HistoryConfig
 from assistant.events import (
+    Cancelled,
+    ErrorEvent,
     Event,
     EventBus,
     EventType,
     StageEnd,
+    Transcript,
     TurnCompleted,
     UtteranceTimings,
 )
@@ -42,7 +47,7 @@ CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at REAL NOT NULL,
     channel TEXT NOT NULL,
-    utterance_id TEXT NOT NULL DEFAULT '',
+    turn_id TEXT NOT NULL DEFAULT '',
     text TEXT NOT NULL,
     intent TEXT,
     slots TEXT NOT NULL,
@@ -56,6 +61,16 @@ CREATE TABLE IF NOT EXISTS turns (
 );
 CREATE INDEX IF NOT EXISTS turns_at ON turns (at);
 """
+
+_MIGRATE_TURN_ID = (
+    # Logs written before turn ids flowed through every event kept the pipeline's utterance id
+    # (the same value, for spoken turns) in a column of that name.
+    "ALTER TABLE turns RENAME COLUMN utterance_id TO turn_id"
+)
+_TURN_INDEX = "CREATE INDEX IF NOT EXISTS turns_turn_id ON turns (turn_id)"
+
+_TRACKED_TURNS = 64
+"""Turns whose stage timings are still collecting; older unfinished ones are dropped."""
 
 
 class HistoryError(RuntimeError):
@@ -83,6 +98,7 @@ class HistoryEntry:
     latency_ms: float | None
     early: bool | None
     audio: str | None
+    turn_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +115,7 @@ class HistoryEntry:
             "latency_ms": self.latency_ms,
             "early": self.early,
             "audio": self.audio,
+            "turn_id": self.turn_id,
         }
 
 
@@ -119,11 +136,28 @@ class History:
         self._db = opened.connection
         self.mode = opened.mode
         self._guard = WriteGuard("history", self.path)
-        self._stages: dict[str, float] = {}
-        self._last_row: int | None = None
-        self._voice_pending = False
-        self._pending_audio: str | None = None
+        self._turn_column = self._migrate()
+        self._stages: dict[str, dict[str, float]] = {}  # turn id → stage → ms
+        self._spoken: dict[str, None] = {}  # turn ids with a final transcript (insertion order)
+        self._audio: dict[str, str] = {}  # turn id → the kept recording
         self.prune()
+
+    def _migrate(self) -> str:
+        """Bring an older log up to date; returns the name of its turn id column.
+
+        A log that cannot be written (read-only folder) is read as it is."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(turns)")}
+        column = "turn_id" if "turn_id" in columns else "utterance_id"
+        if self.mode is OpenMode.READ_ONLY:
+            return column
+        try:
+            if column != "turn_id":
+                self._db.execute(_MIGRATE_TURN_ID)
+                column = "turn_id"
+            self._db.execute(_TURN_INDEX)
+        except sqlite3.Error as err:
+            self._guard.failed(err)
+        return column
 
     @property
     def audio_dir(self) -> Path:
@@ -140,6 +174,8 @@ class History:
                 EventType.TURN_COMPLETED,
                 EventType.UTTERANCE_TIMINGS,
                 EventType.TRANSCRIPT,
+                EventType.CANCELLED,
+                EventType.ERROR,
             ],
         )
 
@@ -148,28 +184,48 @@ class History:
             return
         if isinstance(event, StageEnd):
             with self._lock:
+                stages = self._stages.setdefault(event.turn_id, {})
                 key = event.stage.value
-                self._stages[key] = round(self._stages.get(key, 0.0) + event.duration_ms, 2)
-        elif event.type is EventType.TRANSCRIPT and getattr(event, "final", False):
-            self._voice_pending = True
+                stages[key] = round(stages.get(key, 0.0) + event.duration_ms, 2)
+                _bound(self._stages)
+        elif isinstance(event, Transcript) and event.final:
+            with self._lock:
+                self._spoken[event.turn_id] = None
+                _bound(self._spoken)
         elif isinstance(event, TurnCompleted):
-            self._record(event.result)
+            self._record(event)
         elif isinstance(event, UtteranceTimings):
             self._add_timings(event)
+        elif isinstance(event, Cancelled | ErrorEvent):
+            self._forget(event.turn_id)
 
-    def _record(self, result: dict[str, Any]) -> None:
+    def _forget(self, turn_id: str) -> None:
+        """A turn that ended without a TurnCompleted: nothing of it is logged."""
+        if not turn_id:
+            return
         with self._lock:
-            stages, self._stages = self._stages, {}
-            channel = "voice" if self._voice_pending else "text"
-            audio, self._pending_audio = self._pending_audio, None
-            self._voice_pending = False
+            self._stages.pop(turn_id, None)
+            self._spoken.pop(turn_id, None)
+            audio = self._audio.pop(turn_id, None)
+        if audio is not None:
+            Path(audio).unlink(missing_ok=True)
+
+    def _record(self, event: TurnCompleted) -> None:
+        result, turn_id = event.result, event.turn_id
+        with self._lock:
+            stages = self._stages.pop(turn_id, {})
+            channel = "voice" if turn_id in self._spoken else "text"
+            self._spoken.pop(turn_id, None)
+            audio = self._audio.pop(turn_id, None)
             timings = {**stages, **(result.get("timings_ms") or {})}
-            cursor = self._write(
-                "INSERT INTO turns (at, channel, text, intent, slots, actions, response, source,"
-                " timings, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._write(
+                f"INSERT INTO turns (at, channel, {self._turn_column}, text, intent, slots,"
+                " actions, response, source, timings, audio)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._clock(),
                     channel,
+                    turn_id,
                     str(result.get("text") or ""),
                     result.get("intent"),
                     json.dumps(result.get("slots") or {}),
@@ -180,7 +236,6 @@ class History:
                     audio,
                 ),
             )
-            self._last_row = None if cursor is None else cursor.lastrowid
         self.prune()
 
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor | None:
@@ -196,33 +251,29 @@ class History:
             return None
 
     def _add_timings(self, event: UtteranceTimings) -> None:
+        """The voice-only numbers, added to the row of the same turn (found by its id)."""
+        if not event.turn_id:
+            return
         with self._lock:
-            if self._last_row is None:
-                return
             row = self._db.execute(
-                "SELECT timings FROM turns WHERE id=?", (self._last_row,)
+                f"SELECT id, timings FROM turns WHERE {self._turn_column}=?"
+                " ORDER BY id DESC LIMIT 1",
+                (event.turn_id,),
             ).fetchone()
             if row is None:
                 return
-            timings = {**json.loads(row[0]), **event.stages_ms}
+            timings = {**json.loads(row[1]), **event.stages_ms}
             self._write(
-                "UPDATE turns SET utterance_id=?, latency_ms=?, early=?, timings=?, channel='voice'"
-                " WHERE id=?",
-                (
-                    event.utterance_id,
-                    event.latency_ms,
-                    int(event.early),
-                    json.dumps(timings),
-                    self._last_row,
-                ),
+                "UPDATE turns SET latency_ms=?, early=?, timings=?, channel='voice' WHERE id=?",
+                (event.latency_ms, int(event.early), json.dumps(timings), row[0]),
             )
 
-    def add_audio(self, utterance_id: str, samples: np.ndarray) -> Path | None:
+    def add_audio(self, turn_id: str, samples: np.ndarray) -> Path | None:
         """Keep a spoken command's audio, only if the user allowed it (``store_audio``)."""
         if not (self.config.enabled and self.config.store_audio):
             return None
         stamp = dt.datetime.fromtimestamp(self._clock()).strftime("%Y%m%d-%H%M%S")
-        target = self.audio_dir / f"{stamp}-{utterance_id}.wav"
+        target = self.audio_dir / f"{stamp}-{turn_id}.wav"
         try:
             make_private_dir(self.audio_dir)
             # Created owner-only before a byte of the user's voice is written into it.
@@ -237,8 +288,9 @@ class History:
             self._guard.failed(err)
             return None
         with self._lock:
-            # The turn for this audio is logged next (TurnCompleted follows the transcript).
-            self._pending_audio = str(target)
+            # Stored with the turn's row when its TurnCompleted arrives.
+            self._audio[turn_id] = str(target)
+            _bound(self._audio)
         return target
 
     # -- reading and housekeeping ----------------------------------------------------------------
@@ -248,7 +300,8 @@ class History:
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, at, channel, text, intent, slots, actions, response, source, timings,"
-                " latency_ms, early, audio FROM turns ORDER BY id DESC LIMIT ?",
+                f" latency_ms, early, audio, {self._turn_column} FROM turns"
+                " ORDER BY id DESC LIMIT ?",
                 (min(max(0, limit), MAX_LIST),),
             ).fetchall()
         return [
@@ -266,6 +319,7 @@ class History:
                 latency_ms=row[10],
                 early=None if row[11] is None else bool(row[11]),
                 audio=row[12],
+                turn_id=row[13],
             )
             for row in rows
         ]
@@ -300,7 +354,6 @@ class History:
                 deleted = self._db.execute("DELETE FROM turns").rowcount
             except sqlite3.Error as err:
                 raise HistoryError(f"{self.path}: cannot clear the history: {err}") from None
-            self._last_row = None
         remove_damaged_copies(self.path)
         if self.audio_dir.is_dir():
             for file in self.audio_dir.glob("*.wav"):
@@ -310,6 +363,12 @@ class History:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _bound(turns: dict[str, Any]) -> None:
+    """Keep only the newest turns (a dict keeps insertion order)."""
+    while len(turns) > _TRACKED_TURNS:
+        del turns[next(iter(turns))]
 
 
 def open_history(data_dir: Path, config: HistoryConfig | None = None) -> History:

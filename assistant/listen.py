@@ -1,7 +1,7 @@
 """`hearth listen` (microphone, or a long WAV through the live pipeline) and `hearth history`.
 
-The command logic lives here so ``cli.py`` only parses; the GUI builds its pipeline with the same
-:func:`build_pipeline`, so what the CLI shows is what the app does.
+The command logic lives here so ``cli.py`` only parses; the pipeline comes from
+``runtime.build_voice``, as the GUI's does, so what the CLI shows is what the app does.
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from assistant import config as config_module
 from assistant.audio.file import FileSource
-from assistant.audio.vad import SileroVad
-from assistant.audio.wake import load_wake_word
 from assistant.events import (
     ActionsExecuted,
     AudioLevel,
@@ -34,59 +31,10 @@ from assistant.events import (
     WakeRejected,
 )
 from assistant.history import History, open_history
-from assistant.pipeline import Pipeline, PipelineOptions
-from assistant.runtime import Runtime
-from assistant.speech import get_engine
-from assistant.speech.base import SpeechEngine, VocabularyHint
-from assistant.speech.hint import home_hint
-from assistant.speech.wake_check import wake_verifier
-from assistant.tts import AudioSink, build_speaker
+from assistant.runtime import Runtime, VoiceModels, build_voice, load_voice_models
 
 MAX_STREAM_FILE_S = 4 * 3600.0
 """A streamed file may be a whole recorded evening; one-shot files stay short."""
-
-
-@dataclass(frozen=True)
-class ListenParts:
-    """What a pipeline is built from, loaded once (models take a second or two)."""
-
-    engine: SpeechEngine
-    vad: SileroVad
-    hint: VocabularyHint
-
-
-def load_parts(runtime: Runtime) -> ListenParts:
-    speech = runtime.config.speech
-    engine = get_engine(speech.engine, speech)
-    engine.load()
-    runtime.conversation.warm_up()
-    return ListenParts(engine, SileroVad(), home_hint(runtime.backend.home()))
-
-
-def build_pipeline(
-    runtime: Runtime,
-    parts: ListenParts,
-    sink: AudioSink | None = None,
-    history: History | None = None,
-    options: PipelineOptions | None = None,
-) -> Pipeline:
-    """The live pipeline for a runtime: wake word, VAD, engine and (with a sink) replies."""
-    config = runtime.config
-    speaker = build_speaker(config.tts, sink)
-    store_audio = history is not None and config.history.store_audio
-    wake = load_wake_word(config.wake)
-    return Pipeline(
-        runtime.conversation,
-        runtime.bus,
-        parts.engine,
-        parts.vad,
-        wake,
-        options or PipelineOptions.from_config(config),
-        hint=parts.hint,
-        speaker=speaker,
-        utterance_audio=history.add_audio if store_audio and history is not None else None,
-        wake_verifier=wake_verifier(parts.engine, config.wake, wake.spec.phrase),
-    )
 
 
 class EventPrinter:
@@ -181,7 +129,7 @@ class EventPrinter:
 def run_listen(args: argparse.Namespace, runtime: Runtime, out: TextIO | None = None) -> int:
     """`hearth listen` on the microphone, or `--wav FILE --stream` through the same pipeline."""
     out = out or sys.stdout  # looked up now: tests and callers may swap sys.stdout
-    parts = load_parts(runtime)
+    parts = load_voice_models(runtime)
     history = open_history(config_module.data_dir(), runtime.config.history)
     history.attach(runtime.bus)
     try:
@@ -195,12 +143,12 @@ def run_listen(args: argparse.Namespace, runtime: Runtime, out: TextIO | None = 
 def _stream_file(
     args: argparse.Namespace,
     runtime: Runtime,
-    parts: ListenParts,
+    parts: VoiceModels,
     history: History,
     out: TextIO,
 ) -> int:
     source = FileSource(args.wav, max_duration_s=MAX_STREAM_FILE_S)
-    pipeline = build_pipeline(runtime, parts, None, history)
+    pipeline = build_voice(runtime, parts, None, history)
     sim = pipeline.simulate(speed=float(args.speed))
     printer = EventPrinter(out, args.json, lambda: sim.now, progress=False)
     runtime.bus.subscribe(printer)
@@ -239,7 +187,7 @@ def _stream_file(
 def _microphone(
     args: argparse.Namespace,
     runtime: Runtime,
-    parts: ListenParts,
+    parts: VoiceModels,
     history: History,
     out: TextIO,
 ) -> int:
@@ -249,7 +197,7 @@ def _microphone(
     sd = load_sounddevice()
     device = args.device if getattr(args, "device", None) else runtime.config.audio.input_device
     source = MicrophoneSource(sd, device or None)
-    pipeline = build_pipeline(runtime, parts, SoundDeviceSink(sd), history)
+    pipeline = build_voice(runtime, parts, SoundDeviceSink(sd), history)
     start = time.monotonic()
     printer = EventPrinter(out, args.json, lambda: time.monotonic() - start, progress=out.isatty())
     runtime.bus.subscribe(printer)

@@ -1,25 +1,40 @@
-"""Wires the engine together from a Config: home, backend, intent engine, conversation, bus.
+"""The one composition root: config → home backend → conversation → voice pipeline.
 
-Front ends (CLI, GUI, voice pipeline) build one Runtime and share it, so there is exactly one
-place that decides where state lives and which home is loaded.
+Front ends (CLI, GUI, benches) build one Runtime and share it, so there is exactly one place that
+decides where state lives and which home is loaded; :func:`build_voice` puts the live voice
+pipeline on top of it (speech engine, VAD, wake word and its verifier, replies), so what
+``hearth listen`` does is what the window and the benches do. The voice modules are imported
+only when a pipeline is built: typed commands never load them.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import config as config_module
 from assistant.config import Config, ConfigError
-from assistant.conversation import Conversation, Fallback
-from assistant.events import EventBus
+from assistant.conversation import Conversation, Fallback, TurnResult
+from assistant.events import EventBus, new_turn_id
 from assistant.home.backend import Backend, BackendError
+from assistant.home.commands import Action
 from assistant.home.loader import load_home
 from assistant.home.registry import BackendPlace, backend_spec
 from assistant.session import SessionStore
 from intents.engine import IntentEngine
+
+if TYPE_CHECKING:
+    from assistant.audio.vad import SpeechDetector
+    from assistant.history import History
+    from assistant.speech.base import SpeechEngine, VocabularyHint
+    from assistant.tts import AudioSink
+    from assistant.voice.options import PipelineOptions
+    from assistant.voice.runner import Pipeline
 
 _ENGINES: dict[str, IntentEngine] = {}
 
@@ -40,6 +55,16 @@ class Runtime:
     engine: IntentEngine
     _cleanup: list[Path] = field(default_factory=list)
 
+    def handle(self, text: str) -> TurnResult:
+        """A typed turn: a new turn id on every event it publishes (history, window, CLI)."""
+        with self.bus.turn(new_turn_id("t")):
+            return self.conversation.handle(text)
+
+    def run_actions(self, actions: Sequence[Action], confirmed: bool = False) -> TurnResult:
+        """A clicked turn (a device card), with its own turn id like a typed one."""
+        with self.bus.turn(new_turn_id("t")):
+            return self.conversation.run_actions(actions, confirmed=confirmed)
+
     def close(self) -> None:
         close_fallback = getattr(self.conversation.fallback, "close", None)
         if close_fallback is not None:
@@ -55,8 +80,14 @@ def build_runtime(
     home_file: str | Path | None = None,
     this_room: str | None = None,
     temporary: bool | None = None,
+    *,
+    data: Path | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> Runtime:
-    """Build the engine; ``home_file`` given on the command line means a fresh temporary home."""
+    """Build the engine; ``home_file`` given on the command line means a fresh temporary home.
+
+    ``data`` keeps the home and the session somewhere other than the user's data folder, and
+    ``clock`` is the conversation's wall clock (a soak test moves it by hours in seconds)."""
     spec = backend_spec(config.home.backend)
     file = home_file or config.home.home_file or None
     home = load_home(file)
@@ -69,7 +100,7 @@ def build_runtime(
         backend = spec.open(BackendPlace(home, folder, bus))
         store = SessionStore(None)
     else:
-        data = config_module.data_dir()
+        data = data or config_module.data_dir()
         backend = spec.open(BackendPlace(home, data, bus))
         store = SessionStore(data / "session.sqlite3")
     room = this_room if this_room is not None else (config.home.this_room or None)
@@ -89,6 +120,7 @@ def build_runtime(
         bus=bus,
         store=store,
         fallback=fallback,
+        clock=clock,
     )
     return Runtime(config, backend, conversation, bus, conversation.engine, cleanup)
 
@@ -107,3 +139,59 @@ def cloud_fallback(config: Config, bus: EventBus) -> Fallback | None:
     key = api_key.default_store(config_module.config_path()).get().value
     log = egress.open_log(config_module.data_dir())
     return cloud.from_config(config.cloud, log, key, bus)
+
+
+@dataclass(frozen=True)
+class VoiceModels:
+    """What a voice pipeline is built from, loaded once (models take a second or two)."""
+
+    engine: SpeechEngine
+    vad: SpeechDetector
+    hint: VocabularyHint
+
+
+def load_voice_models(runtime: Runtime) -> VoiceModels:
+    """The configured speech engine (loaded), Silero VAD and this home's vocabulary hint."""
+    from assistant.audio.vad import SileroVad
+    from assistant.speech import get_engine
+    from assistant.speech.hint import home_hint
+
+    speech = runtime.config.speech
+    engine = get_engine(speech.engine, speech)
+    engine.load()
+    runtime.conversation.warm_up()
+    return VoiceModels(engine, SileroVad(), home_hint(runtime.backend.home()))
+
+
+def build_voice(
+    runtime: Runtime,
+    models: VoiceModels | None = None,
+    sink: AudioSink | None = None,
+    history: History | None = None,
+    options: PipelineOptions | None = None,
+) -> Pipeline:
+    """The live pipeline for a runtime: wake word (checked by the speech model when
+    ``wake.verify`` is on), VAD, speech engine and, with a sink, spoken replies; the history
+    keeps each command's audio when ``history.store_audio`` allows it."""
+    from assistant.audio.wake import load_wake_word
+    from assistant.speech.wake_check import wake_verifier
+    from assistant.tts import build_speaker
+    from assistant.voice.options import PipelineOptions
+    from assistant.voice.runner import Pipeline
+
+    config = runtime.config
+    models = models or load_voice_models(runtime)
+    store_audio = history is not None and config.history.store_audio
+    wake = load_wake_word(config.wake)
+    return Pipeline(
+        runtime.conversation,
+        runtime.bus,
+        models.engine,
+        models.vad,
+        wake,
+        options or PipelineOptions.from_config(config),
+        hint=models.hint,
+        speaker=build_speaker(config.tts, sink),
+        utterance_audio=history.add_audio if store_audio and history is not None else None,
+        wake_verifier=wake_verifier(models.engine, config.wake, wake.spec.phrase),
+    )

@@ -8,7 +8,7 @@ one process on this machine, the reference in the same run:
   process CPU time over audio time, in % of one core (as if it were real time).
 * **latency**: wake word + command through the live pipeline (simulated real time: the clock
   jumps to each frame's arrival and runs at wall speed while work is done, see
-  ``assistant/scheduler.py``), from the last spoken sample to the action executed. The reference
+  ``assistant/voice/scheduler.py``), from the last spoken sample to the action executed. The reference
   is the serial pipeline: Silero VAD with a fixed 0.7 s end-of-speech silence, then
   faster-whisper tiny.en int8 (stock 30 s window), then the intent engine and the action.
   Accuracy is judged by the executed actions.
@@ -40,8 +40,7 @@ from assistant.audio.vad import SileroVad
 from assistant.audio.wake import load_wake_word, wake_word_spec
 from assistant.config import Config, VadConfig
 from assistant.events import ActionsExecuted, Event, UtteranceTimings, WakeDetected
-from assistant.listen import ListenParts, build_pipeline
-from assistant.runtime import Runtime, build_runtime
+from assistant.runtime import Runtime, VoiceModels, build_runtime, build_voice
 from assistant.speech.faster_whisper import FasterWhisperEngine, WhisperOptions
 from assistant.speech.hint import home_hint
 from assistant.speech.transcribe import transcribe_audio
@@ -148,8 +147,8 @@ def fresh_runtime(config: Config) -> Runtime:
 
 def idle_cpu(config: Config, engine: FasterWhisperEngine, audio: np.ndarray) -> dict[str, Any]:
     runtime = fresh_runtime(config)
-    pipeline = build_pipeline(
-        runtime, ListenParts(engine, SileroVad(), home_hint(runtime.backend.home()))
+    pipeline = build_voice(
+        runtime, VoiceModels(engine, SileroVad(), home_hint(runtime.backend.home()))
     )
     wakes: list[Event] = []
     runtime.bus.subscribe(wakes.append, [WakeDetected.type])
@@ -175,8 +174,8 @@ def live_latency(
     correct = 0
     details: list[dict[str, Any]] = []
     runtime = fresh_runtime(config)
-    pipeline = build_pipeline(
-        runtime, ListenParts(engine, SileroVad(), home_hint(runtime.backend.home()))
+    pipeline = build_voice(
+        runtime, VoiceModels(engine, SileroVad(), home_hint(runtime.backend.home()))
     )
     timings: list[UtteranceTimings] = []
     changed: list[str] = []

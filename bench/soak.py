@@ -41,14 +41,10 @@ from typing import Any
 import numpy as np
 
 from assistant.audio.base import SAMPLE_RATE
-from assistant.config import HistoryConfig, SpeechConfig, VadConfig
-from assistant.conversation import Conversation
-from assistant.events import EventBus
+from assistant.config import Config, HistoryConfig, SpeechConfig, VadConfig
+from assistant.events import new_turn_id
 from assistant.history import History
-from assistant.home.loader import load_home
-from assistant.home.simulated import SimulatedBackend
-from assistant.runtime import intent_engine
-from assistant.session import SessionStore
+from assistant.runtime import Runtime, build_runtime, load_voice_models
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -150,11 +146,8 @@ class Voice:
         return result.text, float(result.timings_ms.get("asr", 0.0))
 
 
-def make_voice(folder: Path, backend: SimulatedBackend, speech: SpeechConfig) -> Voice:
+def make_voice(folder: Path, runtime: Runtime) -> Voice:
     """Record the spoken commands with espeak-ng and load the speech engine once."""
-    from assistant.audio.vad import SileroVad
-    from assistant.speech import get_engine
-    from assistant.speech.hint import home_hint
     from assistant.tts import EspeakSynthesizer
 
     synthesizer = EspeakSynthesizer("en-us")
@@ -170,9 +163,8 @@ def make_voice(folder: Path, backend: SimulatedBackend, speech: SpeechConfig) ->
             writer.setframerate(SAMPLE_RATE)
             writer.writeframes(audio.astype("<i2").tobytes())
         clips[text] = path
-    engine = get_engine(speech.engine, speech)
-    engine.load()
-    return Voice(engine, SileroVad(), home_hint(backend.home()), clips)
+    models = load_voice_models(runtime)
+    return Voice(models.engine, models.vad, models.hint, clips)
 
 
 @dataclass
@@ -219,15 +211,12 @@ def run(
     gap_s = 3600.0 / turns_per_hour
     folder = Path(tempfile.mkdtemp(prefix="hearth-soak-"))
     clock = SimClock()
-    bus = EventBus()
-    backend = SimulatedBackend(load_home(), folder / "home.sqlite3", bus)
-    store = SessionStore(folder / "session.sqlite3")
+    runtime = build_runtime(Config(), temporary=False, data=folder, clock=clock)
     history = History(folder / "history.sqlite3", HistoryConfig(), clock=clock)
-    history.attach(bus)
-    engine = intent_engine("en")
-    conversation = Conversation(backend, engine, bus=bus, store=store, clock=clock)
+    history.attach(runtime.bus)
+    conversation = runtime.conversation
     conversation.warm_up()
-    voice = make_voice(folder, backend, SpeechConfig()) if voice_every > 0 else None
+    voice = make_voice(folder, runtime) if voice_every > 0 else None
     state_files = [folder / "home.sqlite3", folder / "session.sqlite3", folder / "history.sqlite3"]
 
     every = max(1, total_turns // max(1, samples))
@@ -279,9 +268,11 @@ def run(
                     assert voice is not None
                     heard, asr_ms = voice.hear(text)
                     voice_turns += 1
-                    voice_understood += conversation.handle(heard, asr_ms=asr_ms).intent is not None
+                    with runtime.bus.turn(new_turn_id("u")):
+                        understood = conversation.handle(heard, asr_ms=asr_ms).intent is not None
+                    voice_understood += understood
                 else:
-                    conversation.handle(text)
+                    runtime.handle(text)
             except Exception as err:  # noqa: BLE001 - a soak reports failures, never stops on them
                 errors.append(f"turn {turn} {text!r}: {type(err).__name__}: {err}")
                 if len(errors) <= 3:
@@ -300,9 +291,8 @@ def run(
 
     wall_s = time.perf_counter() - started
     history_rows = history.count()
-    conversation.store.close()
     history.close()
-    backend.close()
+    runtime.close()
     shutil.rmtree(folder, ignore_errors=True)
     rss = [r.rss_mb for r in rows]
     settled = rows[len(rows) // 4 :] or rows  # after the first quarter: caches are warm

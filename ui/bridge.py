@@ -216,9 +216,7 @@ class EngineBridge(QObject):
         runtime = self._runtime
         if runtime is None or self._closed:
             return False
-        self._submit(
-            lambda: runtime.conversation.handle(text), self._emit_turn, self.turn_failed.emit
-        )
+        self._submit(lambda: runtime.handle(text), self._emit_turn, self.turn_failed.emit)
         return True
 
     def run_actions(self, actions: Sequence[Action], confirmed: bool = False) -> bool:
@@ -228,7 +226,7 @@ class EngineBridge(QObject):
             return False
         chosen = tuple(actions)
         self._submit(
-            lambda: runtime.conversation.run_actions(chosen, confirmed=confirmed),
+            lambda: runtime.run_actions(chosen, confirmed=confirmed),
             self._emit_turn,
             self.turn_failed.emit,
         )

@@ -154,7 +154,7 @@ class EngineDisplay(QObject):
         self.panel.reply.setText(result.response)
         undoable = event.changed and result.intent != "HearthUndo"
         self.panel.intent_card.show_result(result, self.home, undoable=undoable)
-        self.panel.history.add_result(result)
+        self.panel.history.add_result(result, turn_id=event.turn_id)
         if result.response:
             self._notify(result.response)
 

@@ -144,16 +144,24 @@ class HistoryView(QListWidget):
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.results: list[TurnResult] = []
         self._times: list[dt.datetime] = []
+        self._turn_ids: list[str] = []  # each row's turn id ("" when it came without one)
 
-    def add_result(self, result: TurnResult, when: dt.datetime | None = None) -> None:
-        entry = HistoryEntry(result, when or dt.datetime.now())
+    def add_result(
+        self, result: TurnResult, when: dt.datetime | None = None, turn_id: str = ""
+    ) -> None:
+        """A new row on top; ``turn_id`` lets numbers that arrive later find it."""
+        self._insert(0, result, when or dt.datetime.now(), turn_id)
+
+    def _insert(self, row: int, result: TurnResult, when: dt.datetime, turn_id: str) -> None:
+        entry = HistoryEntry(result, when)
         item = QListWidgetItem()
         item.setData(Qt.ItemDataRole.AccessibleTextRole, entry.summary)
-        self.insertItem(0, item)
+        self.insertItem(row, item)
         self.setItemWidget(item, entry)
         self._fit(item)
-        self.results.insert(0, result)
-        self._times.insert(0, entry.when)
+        self.results.insert(row, result)
+        self._times.insert(row, entry.when)
+        self._turn_ids.insert(row, turn_id)
 
     def row_width(self) -> int:
         """The width each row gets: the visible list, never more (the wrapping depends on it)."""
@@ -171,16 +179,18 @@ class HistoryView(QListWidget):
         for row in range(self.count()):
             self._fit(self.item(row))
 
-    def update_latest_timings(self, timings_ms: dict[str, float]) -> bool:
-        """Add numbers that arrive after the turn (a voice turn's wake, VAD and ASR times)."""
-        if not self.results:
+    def update_timings(self, turn_id: str, timings_ms: dict[str, float]) -> bool:
+        """Add numbers that arrive after the turn (a voice turn's wake, VAD and ASR times) to
+        the row of that turn, wherever it is now; False when no row has that id."""
+        if not turn_id or turn_id not in self._turn_ids:
             return False
-        result = replace(self.results[0], timings_ms={**self.results[0].timings_ms, **timings_ms})
-        when = self._times[0]
-        self.takeItem(0)
-        self.results.pop(0)
-        self._times.pop(0)
-        self.add_result(result, when)
+        row = self._turn_ids.index(turn_id)
+        old = self.results[row]
+        result = replace(old, timings_ms={**old.timings_ms, **timings_ms})
+        when = self._times[row]
+        self.takeItem(row)
+        del self.results[row], self._times[row], self._turn_ids[row]
+        self._insert(row, result, when, turn_id)
         return True
 
     def clear_results(self) -> None:
@@ -188,3 +198,4 @@ class HistoryView(QListWidget):
         self.clear()
         self.results.clear()
         self._times.clear()
+        self._turn_ids.clear()

@@ -27,10 +27,9 @@ from PySide6.QtCore import QObject, Signal
 from assistant.audio.base import SAMPLE_RATE, AudioError
 from assistant.audio.microphone import MicrophoneSource
 from assistant.history import History
-from assistant.listen import build_pipeline, load_parts
-from assistant.pipeline import Pipeline
-from assistant.runtime import Runtime
+from assistant.runtime import Runtime, build_voice
 from assistant.tts import SoundDeviceSink
+from assistant.voice.runner import Pipeline
 from ui.bridge import EngineBridge
 
 _LOGGER = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ def pipeline_builder(history: History | None) -> BuildPipeline:
     """The same pipeline as ``hearth listen`` (speech engine, VAD, wake word, replies)."""
 
     def build(runtime: Runtime, sink: Any) -> Pipeline:
-        return build_pipeline(runtime, load_parts(runtime), sink, history)
+        return build_voice(runtime, None, sink, history)
 
     return build
 

@@ -247,7 +247,4 @@ class VoiceControls(QObject):
 
     def _on_timings(self, event: UtteranceTimings) -> None:
         stages, self._stages = self._stages, {}
-        history = self.panel.history
-        latest = history.results[0] if history.results else None
-        if latest is not None and latest.text == event.text:
-            history.update_latest_timings({**stages, **event.stages_ms})
+        self.panel.history.update_timings(event.turn_id, {**stages, **event.stages_ms})

@@ -115,3 +115,27 @@ def test_unsubscribe() -> None:
     stop()  # twice is harmless
     bus.publish(Reply("two"))
     assert got == [Reply("one")]
+
+
+def test_the_bus_stamps_the_current_turn_on_this_threads_turn_events_only() -> None:
+    import threading
+
+    from assistant.events import AudioLevel, EventBus, Reply, Transcript, new_turn_id
+
+    bus = EventBus()
+    seen: list[Any] = []
+    bus.subscribe(seen.append)
+    turn = new_turn_id("u")
+    other: list[str] = []
+    with bus.turn(turn):
+        bus.publish(Reply("Done"))
+        bus.publish(Transcript("hi", final=True, turn_id="u-given"))  # an explicit id stays
+        bus.publish(AudioLevel(0.5))  # not a turn event: nothing to stamp
+        worker = threading.Thread(target=lambda: other.append(bus.current_turn()))
+        worker.start()
+        worker.join()
+    bus.publish(Reply("after"))
+    assert turn.startswith("u-") and new_turn_id("u") != turn
+    assert [getattr(e, "turn_id", None) for e in seen] == [turn, "u-given", None, ""]
+    assert other == [""]  # another thread is not in this turn
+    assert bus.current_turn() == ""

@@ -76,3 +76,18 @@ def test_a_long_reply_is_elided_with_the_whole_text_in_the_tooltip(qtbot):
     detail = next(label for label in entry.findChildren(type(entry.legend)) if label.toolTip())
     assert detail.shown_text.endswith("…")  # what is drawn; text() keeps the whole reply
     assert detail.toolTip().endswith("more than one row")
+
+
+def test_late_voice_numbers_go_to_their_own_turn_not_the_newest_row(qtbot):
+    view = HistoryView()
+    qtbot.addWidget(view)
+    spoken = TurnResult("turn on the desk lamp", "HassTurnOn", {}, (), "Done", "local", {})
+    typed = TurnResult("turn on the desk lamp", "HassTurnOn", {}, (), "Done", "local", {})
+    view.add_result(spoken, turn_id="u-spoken")
+    view.add_result(typed)  # the same words typed meanwhile: the newest row, no turn id
+    assert view.update_timings("u-spoken", {"wake": 900.0, "asr": 120.0})
+    assert view.results[0].timings_ms == {}
+    assert view.results[1].timings_ms == {"wake": 900.0, "asr": 120.0}
+    assert view.count() == 2
+    assert not view.update_timings("u-other", {"asr": 1.0})
+    assert not view.update_timings("", {"asr": 1.0})

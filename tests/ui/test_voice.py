@@ -24,8 +24,7 @@ from assistant.events import (
 )
 from assistant.history import History, open_history
 from assistant.home.loader import demo_home_path
-from assistant.listen import ListenParts, build_pipeline, load_parts
-from assistant.runtime import Runtime, build_runtime
+from assistant.runtime import Runtime, VoiceModels, build_runtime, build_voice, load_voice_models
 from tests.ui.helpers import LOAD_TIMEOUT_MS, FakeSoundDevice
 from tests.ui.voice_fakes import FakePipeline
 from ui.bridge import EngineBridge
@@ -42,12 +41,12 @@ def _voice_threads() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def listen_parts() -> ListenParts:
+def listen_parts() -> VoiceModels:
     """The real speech engine, VAD and home hint, loaded once for the whole session."""
     pytest.importorskip("faster_whisper")
     runtime = build_runtime(Config(), home_file=demo_home_path())
     try:
-        return load_parts(runtime)
+        return load_voice_models(runtime)
     finally:
         runtime.close()
 
@@ -90,7 +89,7 @@ def _silence_source(_runtime: Runtime) -> tuple[PacedSource, str, None]:
 
 
 def test_a_spoken_command_reaches_transcript_intent_card_devices_and_history(
-    qtbot, voice_window: WindowMaker, listen_parts: ListenParts, history: History
+    qtbot, voice_window: WindowMaker, listen_parts: VoiceModels, history: History
 ):
     from bench import voices
 
@@ -107,7 +106,7 @@ def test_a_spoken_command_reaches_transcript_intent_card_devices_and_history(
         return PacedSource(MemorySource(audio), speed=1.5), "session.wav", None
 
     def build(runtime: Runtime, sink: Any) -> Any:
-        return build_pipeline(runtime, listen_parts, sink, history)
+        return build_voice(runtime, listen_parts, sink, history)
 
     window = voice_window(open_source=open_wav, build_pipeline=build, history=history)
     assert window.voice_available and window.talk_button.isEnabled()

@@ -15,13 +15,15 @@ from assistant.config import WakeConfig
 from assistant.conversation import Conversation
 from assistant.events import EventBus
 from assistant.home.model import Home
-from assistant.pipeline import Pipeline, PipelineOptions, Simulation
-from assistant.scheduler import Lane
 from assistant.speech.base import SpeechEngine, TranscriptResult, VocabularyHint
 from assistant.speech.faster_whisper import FasterWhisperEngine
 from assistant.speech.hint import home_hint
 from assistant.speech.wake_check import WakeVerifier
 from assistant.tts import Speaker
+from assistant.voice.options import PipelineOptions
+from assistant.voice.runner import Pipeline
+from assistant.voice.scheduler import Lane
+from assistant.voice.simulation import Simulation
 from bench import voices
 
 

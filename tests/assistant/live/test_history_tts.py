@@ -35,9 +35,12 @@ def test_typed_and_spoken_turns_are_logged_with_timings(
 ) -> None:
     conversation.handle("turn on the desk lamp")
     bus.publish(StageEnd(Stage.ASR, 120.0, "u1"))
-    bus.publish(Transcript("turn off the desk lamp", final=True, utterance_id="u1"))
-    conversation.handle("turn off the desk lamp", asr_ms=120.0)
-    bus.publish(UtteranceTimings(1.0, 1.1, 1.2, 200.0, True, "complete", {"partials": 300.0}))
+    bus.publish(Transcript("turn off the desk lamp", final=True, turn_id="u1"))
+    with bus.turn("u1"):  # as the pipeline's act lane runs a spoken turn
+        conversation.handle("turn off the desk lamp", asr_ms=120.0)
+    bus.publish(
+        UtteranceTimings(1.0, 1.1, 1.2, 200.0, True, "complete", {"partials": 300.0}, turn_id="u1")
+    )
     typed, spoken = reversed(history.latest(5))
     assert (typed.channel, typed.intent, typed.latency_ms) == ("text", "HassTurnOn", None)
     assert typed.actions == [{"device": "light.desk_lamp", "action": "turn_on", "params": {}}]

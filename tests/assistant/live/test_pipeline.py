@@ -27,10 +27,13 @@ from assistant.events import (
     WakeRejected,
 )
 from assistant.home.simulated import SimulatedBackend
-from assistant.pipeline import Pipeline, PipelineOptions, Simulation, collapse_repeat, normalize
-from assistant.scheduler import Lane
 from assistant.speech.wake_check import WakeVerdict
 from assistant.tts import Speaker
+from assistant.voice.options import PipelineOptions
+from assistant.voice.phrases import collapse_repeat, normalize
+from assistant.voice.runner import Pipeline
+from assistant.voice.scheduler import Lane
+from assistant.voice.simulation import Simulation
 from tests.assistant.live.conftest import LANE_COSTS
 from tests.assistant.live.fakes import (
     FakeSink,

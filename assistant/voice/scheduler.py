@@ -1,6 +1,6 @@
 """Where the pipeline's slow work runs and what "now" means: live threads or a simulation.
 
-The pipeline is one state machine on one thread. Decoding and acting are handed to *lanes* (one
+The voice state machine runs on one thread. Decoding and acting are handed to *lanes* (one
 worker each) and their results come back to the pipeline thread as callbacks, so the state
 machine never blocks on a model and keeps consuming audio. Two schedulers provide that:
 
