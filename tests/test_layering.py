@@ -27,7 +27,6 @@ LARGE_MODULES_ALLOWED = frozenset(
     {
         "assistant/cloud.py",
         "assistant/conversation.py",
-        "assistant/pipeline.py",
         "bench/asr.py",
         "bench/compression.py",
         "bench/live.py",
