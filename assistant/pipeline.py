@@ -923,12 +923,12 @@ class Pipeline:
         utterance_id = self._utt.id if self._utt is not None else ""
         if previous is PipelineState.REPLYING:
             self._stop_reply(reason)
-        if self.conversation.store.get("pending") is not None and previous in (
+        if previous in (
             PipelineState.LISTENING,
             PipelineState.TRANSCRIBING,
             PipelineState.REPLYING,
         ):
-            self.conversation.store.set("pending", None)  # a cancelled question is unanswered
+            self.conversation.cancel_question()  # a cancelled question is unanswered
         self._discard()
         self.bus.publish(Cancelled(reason, previous, utterance_id))
         self._begin_idle()
