@@ -188,7 +188,7 @@ class _Runner:
             "expected": item.text,
             "heard": utterance.text,
             "confidence": utterance.confidence,
-            "ok": check(item, [a.to_dict() for a in turn.actions]),
+            "ok": check(item, [a.to_dict() for a in turn.requested_actions]),
             "intent": turn.intent,
             "edits": edits,
             "ref_words": len(words(item.text)),

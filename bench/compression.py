@@ -336,7 +336,7 @@ class Judge:
             finally:
                 backend.close()
                 store.close()
-        return check(SPOKEN[index], [action.to_dict() for action in result.actions])
+        return check(SPOKEN[index], [action.to_dict() for action in result.requested_actions])
 
 
 # ---- the report ----------------------------------------------------------------------------

@@ -242,7 +242,7 @@ def reference_latency(config: Config, utterances: int) -> tuple[list[float], int
         if ok and result.endpoint_s is not None:
             waited_ms = 1000.0 * (result.endpoint_s - speech_end_s)
             latencies.append(waited_ms + result.timings_ms["asr"] + act_ms)
-        runtime.conversation.store.set("undo", None)
+        runtime.conversation.state.clear_undo()
         print(f"\r  reference {index + 1}/{utterances}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     runtime.close()

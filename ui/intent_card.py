@@ -72,7 +72,7 @@ def intent_name(result: TurnResult) -> str:
     such generic intent did one specific thing, that thing leads and the intent follows.
     """
     intent = result.intent or ""
-    kinds = {a.action for a in result.actions}
+    kinds = {a.action for a in result.requested_actions}
     if intent in _GENERIC_INTENTS and len(kinds) == 1 and not kinds <= _GENERIC_ACTIONS:
         (kind,) = kinds
         return f"{kind.value.replace('_', ' ').capitalize()} · {intent}"
@@ -183,8 +183,10 @@ class IntentCard(QFrame):
         direct = result.source == "direct"
         self.heard.setText("(device card)" if direct else f"“{result.text}”")
         self.intent.setText(self._intent_text(result))
-        self.devices.setText(describe_devices(result.actions, home) or "—")
-        self.action.setText(_join_unique([describe_action(a) for a in result.actions]) or "—")
+        # A question shows what waits for the yes; any other turn, what was done.
+        shown = result.requested_actions
+        self.devices.setText(describe_devices(shown, home) or "—")
+        self.action.setText(_join_unique([describe_action(a) for a in shown]) or "—")
         self.confidence.setText(f"{result.confidence:.0%}" if result.intent else "—")
         self._show_source(result.source)
         self.confirm_box.setVisible(result.confirmation_required)

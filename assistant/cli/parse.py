@@ -152,5 +152,5 @@ def format_result(result: TurnResult, changes: list[DeviceChanged], home: Home) 
             f"  {name}{where}: {change.previous_state} → {describe(device) if device else change.state}"
         )
     if result.confirmation_required:
-        lines.append("  (say or type 'yes' to confirm, 'no' to cancel)")
+        lines.append("  (say or type 'yes' to confirm; anything else cancels it)")
     return "\n".join(lines)

@@ -241,7 +241,8 @@ class _Judge:
             store.close()
         actions = tuple(
             sorted(
-                (a.device, str(a.action), repr(sorted(a.params.items()))) for a in result.actions
+                (a.device, str(a.action), repr(sorted(a.params.items())))
+                for a in result.requested_actions
             )
         )
         return actions, elapsed

@@ -328,12 +328,12 @@ class Machine(Core):
         turn_id = self.utt.id if self.utt is not None else ""
         if previous is PipelineState.REPLYING:
             self.replier.stop(reason)
-        if self.conversation.store.get("pending") is not None and previous in (
+        if previous in (
             PipelineState.LISTENING,
             PipelineState.TRANSCRIBING,
             PipelineState.REPLYING,
         ):
-            self.conversation.store.set("pending", None)  # a cancelled question is unanswered
+            self.conversation.cancel_question()  # a cancelled question is unanswered
         self.discard()
         self.bus.publish(Cancelled(reason, previous, turn_id))
         self.begin_idle()

@@ -55,7 +55,9 @@ def hearth(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def check_contract(obj: dict[str, Any]) -> None:
-    assert set(obj) - {"confirmation_required"} == CONTRACT_KEYS
+    waiting = {"confirmation_required", "pending_actions"}
+    assert set(obj) - waiting == CONTRACT_KEYS
+    assert "confirmation_required" in obj or "pending_actions" not in obj
     assert isinstance(obj["text"], str)
     assert obj["intent"] is None or isinstance(obj["intent"], str)
     assert isinstance(obj["slots"], dict)
@@ -63,13 +65,15 @@ def check_contract(obj: dict[str, Any]) -> None:
     assert obj["source"] in {"local", "fuzzy", "semantic", "cloud", None}
     assert set(obj["timings_ms"]) == TIMING_KEYS
     assert all(isinstance(v, int | float) and v >= 0 for v in obj["timings_ms"].values())
-    for action in obj["actions"]:
+    for action in [*obj["actions"], *obj.get("pending_actions", [])]:
         assert set(action) == {"device", "action", "params"}
         assert isinstance(action["device"], str)
         assert action["action"] in ACTIONS
         assert isinstance(action["params"], dict)
     if "confirmation_required" in obj:
         assert obj["confirmation_required"] is True
+        assert obj["pending_actions"], "a question names what waits for the yes"
+        assert obj["actions"] == [], "nothing runs before the yes"
 
 
 def json_lines(out: str) -> list[dict[str, Any]]:
@@ -163,12 +167,16 @@ def test_batch_stdin_streams_one_object_per_line() -> None:
 def test_confirmation_across_two_invocations(isolated_dirs: Path) -> None:
     asked = json_lines(hearth("parse", "--json", "unlock the front door").stdout)[0]
     assert asked["confirmation_required"] is True
-    assert asked["actions"] == [{"device": "lock.front_door", "action": "unlock", "params": {}}]
+    assert asked["actions"] == []
+    assert asked["pending_actions"] == [
+        {"device": "lock.front_door", "action": "unlock", "params": {}}
+    ]
     assert (isolated_dirs / "data" / "session.sqlite3").exists()
 
     confirmed = json_lines(hearth("parse", "--json", "yes").stdout)[0]
     assert confirmed["intent"] == "HearthConfirm"
-    assert confirmed["actions"] == asked["actions"]
+    assert confirmed["actions"] == asked["pending_actions"]
+    assert "confirmation_required" not in confirmed and "pending_actions" not in confirmed
 
     state = json_lines(hearth("parse", "--json", "is the front door locked").stdout)[0]
     assert state["response"] == "No, unlocked"

@@ -1450,7 +1450,12 @@ def test_unlock_needs_yes(
     asked = conversation.handle("unlock the front door")
     assert asked.confirmation_required
     assert asked.to_dict()["confirmation_required"] is True
-    assert [a.to_dict() for a in asked.actions] == [
+    assert asked.actions == ()  # nothing was carried out
+    assert [a.to_dict() for a in asked.pending_actions] == [
+        {"device": "lock.front_door", "action": "unlock", "params": {}}
+    ]
+    assert asked.to_dict()["actions"] == []
+    assert asked.to_dict()["pending_actions"] == [
         {"device": "lock.front_door", "action": "unlock", "params": {}}
     ]
     assert state_of(backend, "lock.front_door") == "locked"
@@ -1495,7 +1500,7 @@ def test_confirmation_expires(
     conversation = make_conversation(config=ConversationConfig(confirmation_timeout_s=10))
     conversation.handle("unlock the front door")
     clock.advance(9)
-    assert conversation.store.get("pending") is not None
+    assert conversation.pending_question() is not None
     clock.advance(2)
     result = conversation.handle("yes")
     assert result.actions == ()

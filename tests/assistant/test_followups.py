@@ -86,7 +86,8 @@ def test_follow_up_of_an_unlock_still_asks(
     result = conversation.handle("unlock it")
     assert result.intent == "HassTurnOff"
     assert result.confirmation_required
-    assert [a.device for a in result.actions] == ["lock.front_door"]
+    assert result.actions == ()  # nothing done yet: it waits for the yes
+    assert [a.device for a in result.pending_actions] == ["lock.front_door"]
     assert state(backend, "lock.front_door") == "locked"
     conversation.handle("yes")
     assert state(backend, "lock.front_door") == "unlocked"

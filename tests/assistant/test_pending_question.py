@@ -24,8 +24,8 @@ def test_a_cancel_word_drops_the_question(
     assert conversation.handle("unlock the front door").confirmation_required
     stopped = conversation.handle(cancel)
     assert stopped.intent in {"HearthDeny", "HassNevermind"}
-    assert stopped.response == "Okay, I won't do it"
-    assert conversation.store.get("pending") is None
+    assert stopped.response == "Okay, I won't unlock the Front Door."
+    assert conversation.pending_question() is None
     late = conversation.handle("yes")
     assert late.actions == ()
     assert late.response == "There is nothing to confirm"

@@ -165,9 +165,10 @@ def test_undo_of_a_lock_after_a_confirmed_unlock_asks(
 
     assert result.confirmation_required, result.response
     assert result.response == "Are you sure you want me to unlock the Front Door?"
-    assert [a.action for a in result.actions] == [K.UNLOCK]
+    assert [a.action for a in result.pending_actions] == [K.UNLOCK]
+    assert result.actions == ()
     assert backend.home().devices["lock.front_door"].state == "locked"
-    assert conversation.handle("no").response == "Okay, I won't do it"
+    assert conversation.handle("no").response == "Okay, I won't unlock the Front Door."
     assert backend.home().devices["lock.front_door"].state == "locked"
     conversation.handle("undo")
     done = conversation.handle("yes")
@@ -211,7 +212,8 @@ def test_undo_of_a_scene_asks_once_and_puts_everything_back_only_on_yes(
     result = conversation.handle("undo")
 
     assert result.response == "Are you sure you want me to unlock the Front Door?"
-    assert len(result.actions) > 1  # the lights that go back on are shown too
+    assert len(result.pending_actions) > 1  # the lights that go back on are shown too
+    assert result.actions == ()
     assert backend.home().devices["light.floor_lamp"] == lamp_before  # nothing restored yet
     conversation.handle("no")
     assert backend.home().devices["lock.front_door"].state == "locked"

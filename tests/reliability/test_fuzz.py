@@ -114,7 +114,7 @@ def _clean_reply(conversation: Conversation, text: str) -> None:
         if device_id.startswith("cover.garage"):
             assert state != "open", f"{text!r} opened {device_id}"
     # Leave nothing pending for the next example (each compares against its own "before").
-    conversation.store.set("pending", None)
+    conversation.cancel_question()
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT, ids=range(len(HOSTILE_TEXT)))

@@ -129,7 +129,7 @@ def test_saying_no_keeps_the_door_locked(qtbot, window):
     with qtbot.waitSignal(window.bridge.turn_finished, timeout=LOAD_TIMEOUT_MS):
         qtbot.mouseClick(window.intent_card.no_button, Qt.MouseButton.LeftButton)
     assert _device(window, "lock.front_door").state == "locked"
-    assert window.reply.text() == "Okay, I won't do it"
+    assert window.reply.text() == "Okay, I won't unlock the Front Door."
 
 
 def test_undo_button_puts_the_devices_back(qtbot, window):

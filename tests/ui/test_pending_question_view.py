@@ -27,8 +27,12 @@ def test_stop_hides_yes_no_and_a_later_yes_does_not_unlock(qtbot, window):
     assert window.intent_card.asking
     assert window.intent_card.yes_button.isVisible()
     assert window.state.state is AssistantState.CONFIRM
+    # The card names what waits for the yes, though nothing has been done yet.
+    assert "Front Door" in window.intent_card.devices.text()
+    assert "nlock" in window.intent_card.action.text()
 
     _send(qtbot, window, "stop")
+    assert window.reply.text() == "Okay, I won't unlock the Front Door."
     assert not window.intent_card.asking
     assert not window.intent_card.yes_button.isVisible()
 
@@ -64,6 +68,6 @@ def test_a_voice_cancel_that_dropped_the_question_hides_the_buttons(qtbot, windo
     runtime.bus.publish(Cancelled("api", PipelineState.IDLE))  # the question still waits
     qtbot.wait(200)
     assert window.intent_card.asking
-    runtime.conversation.store.set("pending", None)  # what the pipeline's cancel does
+    runtime.conversation.cancel_question()  # what the pipeline's cancel does
     runtime.bus.publish(Cancelled("spoken", PipelineState.LISTENING))
     qtbot.waitUntil(lambda: not window.intent_card.asking, timeout=5000)

@@ -71,7 +71,7 @@ def test_a_server_that_obeys_the_injection_only_gets_a_question(server, hostile)
     assert result.confirmation_required
     assert result.response == "Are you sure you want me to unlock the Front Door?"
     assert _door(hostile) == "locked"
-    assert hostile.handle("no").response == "Okay, I won't do it"
+    assert hostile.handle("no").response == "Okay, I won't unlock the Front Door."
     assert _door(hostile) == "locked"
 
 

@@ -76,5 +76,5 @@ def test_turn_on_the_garage_door_asks(server, guarded: Conversation) -> None:
     assert result.confirmation_required
     assert result.response == "Are you sure you want me to open the Garage Door?"
     assert guarded.backend.home().devices["cover.garage_door"].state == "closed"
-    assert guarded.handle("no").response == "Okay, I won't do it"
+    assert guarded.handle("no").response == "Okay, I won't open the Garage Door."
     assert guarded.backend.home().devices["cover.garage_door"].state == "closed"

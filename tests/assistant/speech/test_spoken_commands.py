@@ -69,7 +69,7 @@ def success_rate(
             finally:
                 backend.close()
                 store.close()
-            actions = [a.to_dict() for a in result.actions]
+            actions = [a.to_dict() for a in result.requested_actions]
             if not check(item, actions):
                 misses.append(f"{item.text!r} heard {utterance.text!r} → {actions}")
     return 1 - len(misses) / len(SPOKEN), misses
