@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import shell as cli
 from assistant import config as cfg
+from assistant.cli import shell as cli
 from assistant.runtime import build_runtime
 
 UNLOCK = {"device": "lock.front_door", "action": "unlock", "params": {}}
