@@ -964,8 +964,18 @@ CASES = [
         {"name": "TV"},
         expect={TV: st("playing", track=1, media_title="Nature Documentary")},
     ),
-    case("set the volume to 50", "HassSetVolume", {"volume_level": 50}, expect={SPEAKER: st(volume=50)}),
-    case("set the volume to 15%", "HassSetVolume", {"volume_level": 15}, expect={SPEAKER: st(volume=15)}),
+    case(
+        "set the volume to 50",
+        "HassSetVolume",
+        {"volume_level": 50},
+        expect={SPEAKER: st(volume=50)},
+    ),
+    case(
+        "set the volume to 15%",
+        "HassSetVolume",
+        {"volume_level": 15},
+        expect={SPEAKER: st(volume=15)},
+    ),
     case("set the tv volume to 25", "HassSetVolume", {"name": "TV"}, expect={TV: st(volume=25)}),
     case(
         "turn up the volume",
