@@ -44,6 +44,7 @@ class EventType(StrEnum):
     AUDIO_LEVEL = "audio-level"
     UTTERANCE_TIMINGS = "utterance-timings"
     CANCELLED = "cancelled"
+    TIMER_FINISHED = "timer-finished"
 
 
 class Stage(StrEnum):
@@ -188,6 +189,20 @@ class TurnCompleted(Event):
     turn_id: str = ""
     confidence: float = 0.0
     changed: bool = False  # something in the home changed, so Undo has work to do
+
+
+@dataclass(frozen=True)
+class TimerFinished(Event):
+    """A timer's time is up (rung once, by whichever Hearth process saw it first).
+
+    ``message`` is what to say ("The pizza timer is done"); ``command`` the delayed command it
+    carried ("turn off the lights"), run as a turn of its own right after.
+    """
+
+    type: ClassVar[EventType] = EventType.TIMER_FINISHED
+    timer_id: str
+    message: str
+    command: str | None = None
 
 
 @dataclass(frozen=True)

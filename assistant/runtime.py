@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING
 from assistant import config as config_module
 from assistant.config import Config, ConfigError
 from assistant.conversation import Conversation, Fallback, TurnResult
-from assistant.events import EventBus, new_turn_id
+from assistant.events import Event, EventBus, TimerFinished, new_turn_id
 from assistant.home.backend import Backend, BackendError
 from assistant.home.commands import Action
 from assistant.home.loader import load_home
 from assistant.home.registry import BackendPlace, backend_spec
+from assistant.planning.services import Services
 from assistant.session import SessionStore
+from assistant.timers import Timer, TimerWatcher
 from intents.engine import IntentEngine
 
 if TYPE_CHECKING:
@@ -54,6 +56,37 @@ class Runtime:
     bus: EventBus
     engine: IntentEngine
     _cleanup: list[Path] = field(default_factory=list)
+    _watcher: TimerWatcher | None = None
+    _bell: Callable[[], None] | None = None  # unsubscribes the current timer bell
+
+    @property
+    def services(self) -> Services:
+        return self.conversation.services
+
+    def start_timers(self) -> TimerWatcher:
+        """Ring finished timers while this front end runs (the window, the shell, ``listen``).
+
+        Each rings once, whichever process sees it first: ``TimerFinished`` on the bus (the
+        window notifies, the voice chimes and says it), and a delayed command ("turn off the
+        lights in 10 minutes") is carried out then as a turn of its own, asking first if it
+        would unlock or open anything, like any other turn.
+        """
+        if self._watcher is None:
+            self._watcher = TimerWatcher(self.services.timers, self._ring)
+            self._watcher.start()
+        return self._watcher
+
+    def ring_on(self, bell: Callable[[Event], None]) -> None:
+        """Ring finished timers with ``bell`` (the voice's speaker), instead of any earlier one:
+        a voice pipeline rebuilt on the same runtime must not ring every timer twice."""
+        if self._bell is not None:
+            self._bell()
+        self._bell = self.bus.subscribe(bell)
+
+    def _ring(self, timer: Timer) -> None:
+        self.bus.publish(TimerFinished(timer.id, timer.finished_message(), timer.command))
+        if timer.command:
+            self.handle(timer.command)
 
     def handle(self, text: str) -> TurnResult:
         """A typed turn: a new turn id on every event it publishes (history, window, CLI)."""
@@ -66,6 +99,9 @@ class Runtime:
             return self.conversation.run_actions(actions, confirmed=confirmed)
 
     def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+        self.services.close()
         close_fallback = getattr(self.conversation.fallback, "close", None)
         if close_fallback is not None:
             close_fallback()
@@ -99,10 +135,12 @@ def build_runtime(
         cleanup.append(folder)
         backend = spec.open(BackendPlace(home, folder, bus))
         store = SessionStore(None)
+        services = Services()
     else:
         data = data or config_module.data_dir()
         backend = spec.open(BackendPlace(home, data, bus))
         store = SessionStore(data / "session.sqlite3")
+        services = Services.in_folder(data)
     room = this_room if this_room is not None else (config.home.this_room or None)
     if room and home.find_area(room) is None:
         backend.close()
@@ -121,6 +159,7 @@ def build_runtime(
         store=store,
         fallback=fallback,
         clock=clock,
+        services=services,
     )
     return Runtime(config, backend, conversation, bus, conversation.engine, cleanup)
 
@@ -175,7 +214,7 @@ def build_voice(
     keeps each command's audio when ``history.store_audio`` allows it."""
     from assistant.audio.wake import load_wake_word
     from assistant.speech.wake_check import wake_verifier
-    from assistant.tts import build_speaker
+    from assistant.tts import build_speaker, timer_bell
     from assistant.voice.options import PipelineOptions
     from assistant.voice.runner import Pipeline
 
@@ -183,6 +222,9 @@ def build_voice(
     models = models or load_voice_models(runtime)
     store_audio = history is not None and config.history.store_audio
     wake = load_wake_word(config.wake)
+    speaker = build_speaker(config.tts, sink)
+    if speaker is not None:
+        runtime.ring_on(timer_bell(speaker))  # finished timers ring on this speaker
     return Pipeline(
         runtime.conversation,
         runtime.bus,
@@ -191,7 +233,7 @@ def build_voice(
         wake,
         options or PipelineOptions.from_config(config),
         hint=models.hint,
-        speaker=build_speaker(config.tts, sink),
+        speaker=speaker,
         utterance_audio=history.add_audio if store_audio and history is not None else None,
         wake_verifier=wake_verifier(models.engine, config.wake, wake.spec.phrase),
     )

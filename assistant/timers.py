@@ -69,6 +69,13 @@ class Timer:
             return self.paused_remaining
         return max(0.0, (self.ends_at or now) - now)
 
+    def finished_message(self) -> str:
+        """What is said when it rings: "The pizza timer is done"."""
+        if self.command:
+            return f"Time's up: {self.command}"
+        label = self.label()
+        return f"{label[:1].upper()}{label[1:]} is done"
+
     def label(self) -> str:
         """How a reply names it: "the pizza timer", "the 5 minute timer"."""
         if self.name:

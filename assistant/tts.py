@@ -15,6 +15,7 @@ import logging
 import shutil
 import subprocess
 import wave
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ import numpy as np
 from assistant.audio.base import SAMPLE_RATE, to_int16
 from assistant.audio.resample import resample_mono
 from assistant.config import TtsConfig
+from assistant.events import Event, TimerFinished
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,6 +37,21 @@ class TtsError(Exception):
 class Earcon(StrEnum):
     WAKE = "wake"  # rising two-note chime: "I'm listening"
     DONE = "done"  # single soft note: "done"
+    ALARM = "alarm"  # three bright beeps: a timer is done
+
+
+def timer_bell(speaker: Speaker) -> Callable[[Event], None]:
+    """A bus listener that rings finished timers aloud: the alarm, then what finished."""
+
+    def ring(event: Event) -> None:
+        if not isinstance(event, TimerFinished):
+            return
+        try:
+            speaker.play(np.concatenate([earcon(Earcon.ALARM), speaker.synthesize(event.message)]))
+        except Exception as err:  # noqa: BLE001 - an unplugged speaker must not stop the timers
+            _LOGGER.warning("could not ring the timer: %s", err)
+
+    return ring
 
 
 class AudioSink(Protocol):
@@ -138,8 +155,14 @@ def espeak_wav_to_speech(wav: bytes) -> np.ndarray:
 
 
 def earcon(kind: Earcon) -> np.ndarray:
-    """A short chime as 16 kHz int16: two rising notes for wake, one for done."""
-    notes = {Earcon.WAKE: ((880.0, 0.07), (1320.0, 0.09)), Earcon.DONE: ((660.0, 0.12),)}[kind]
+    """A short chime as 16 kHz int16: two rising notes for wake, one for done, beeps for a
+    finished timer."""
+    notes = {
+        Earcon.WAKE: ((880.0, 0.07), (1320.0, 0.09)),
+        Earcon.DONE: ((660.0, 0.12),),
+        # A kitchen timer's ring: three bright beeps with gaps (a silent "note" is a gap).
+        Earcon.ALARM: ((1760.0, 0.15), (0.0, 0.1)) * 3,
+    }[kind]
     parts = []
     for freq, seconds in notes:
         t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE

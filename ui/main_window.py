@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
 
 from assistant.config import Config
 from assistant.home.model import Home
@@ -36,6 +36,7 @@ from ui.icon import app_icon
 from ui.ptt import RAISE, PushToTalkServer
 from ui.shortcuts import ShortcutsDialog
 from ui.style import STYLESHEET
+from ui.timers_lists_view import TimersTab
 from ui.tray import TrayIcon
 from ui.voice import VoiceController
 from ui.voice_controls import HOLD_S, VOICE_LOADING, VoiceControls
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.copy_button, self.clear_button = panel.copy_button, panel.clear_button
         self.settings_button, self.privacy_button = panel.settings_button, panel.privacy_button
         self.home_view = HomeView()
+        self.timers_tab = TimersTab(bridge, self._notify_always, self.show_status)
         self._build_layout()
 
         self.tray = TrayIcon(self) if self.services.tray else None
@@ -154,7 +156,11 @@ class MainWindow(QMainWindow):
         # fits a 800×600 screen, and every line in it stays readable.
         self.panel_scroll = ColumnScroll(self.panel, self.panel.history_panel)
         splitter.addWidget(self.panel_scroll)
-        splitter.addWidget(self.home_view)
+        # The home and, a tab away, the timers counting down and the lists.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.home_view, "Home")
+        self.side_tabs.addTab(self.timers_tab, "Timers && lists")
+        splitter.addWidget(self.side_tabs)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([420, 800])
@@ -385,6 +391,11 @@ class MainWindow(QMainWindow):
         """Quit from the menu, Ctrl+Q or the tray, even while the window is hidden."""
         self._quitting = True
         self.close()
+
+    def _notify_always(self, message: str) -> None:
+        """A notification whether or not the window is shown (a timer ringing)."""
+        if self.tray is not None and self.preferences.notifications:
+            self.tray.notify("Hearth", message)
 
     def _notify(self, message: str) -> None:
         if self.tray is not None and self.hidden and self.preferences.notifications:

@@ -8,8 +8,11 @@ than waiting to be told; that tick is also what makes the countdown move.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -22,8 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.events import TimerFinished
+from assistant.home.model import Home
 from assistant.lists import SHOPPING_LIST, ListError, ListStore
+from assistant.runtime import Runtime
 from assistant.timers import Timer, TimerError, TimerStore
+from ui.bridge import EngineBridge
 
 REFRESH_MS = 1000
 NO_TIMERS = "No timers. Say “set a timer for 10 minutes”."
@@ -231,3 +238,64 @@ class TimersAndLists(QWidget):
         if self.isVisible():
             self.timers.refresh()
             self.lists.refresh()
+
+
+class TimersTab(QWidget):
+    """The "Timers & lists" tab: empty until the engine is ready, then the live views.
+
+    It also rings: when a timer finishes (``TimerFinished``, from whichever Hearth process saw
+    it first) the status line and a desktop notification say so; the voice, when it runs, rings
+    it aloud on its own speaker.
+    """
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        notify: Callable[[str], None],
+        show_status: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._notify = notify
+        self._show_status = show_status
+        self.view: TimersAndLists | None = None
+        self.waiting = QLabel("Starting Hearth…")
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.waiting)
+        bridge.runtime_ready.connect(self._on_ready)
+        bridge.runtime_reloading.connect(self._on_reloading)
+        bridge.event_received.connect(self._on_event)
+        bridge.home_loaded.connect(self._on_home)
+
+    def _on_ready(self, runtime: Runtime) -> None:
+        self._on_reloading()
+        self.view = TimersAndLists(runtime.services.timers, runtime.services.lists)
+        self.view.timers.failed.connect(self._show_status)
+        self.view.lists.failed.connect(self._show_status)
+        self.waiting.hide()
+        self._layout.addWidget(self.view)
+        runtime.start_timers()
+
+    def _on_home(self, home: Home) -> None:
+        """The home's to-do entities are lists too ("add eggs to the Chores list")."""
+        if self.view is not None:
+            lists = tuple(d.name for d in home.devices.values() if d.domain == "todo")
+            self.view.lists.home_lists = lists
+            self.view.lists.refresh()
+
+    def _on_reloading(self) -> None:
+        if self.view is not None:
+            self.view.ticker.stop()
+            self._layout.removeWidget(self.view)
+            self.view.deleteLater()
+            self.view = None
+        self.waiting.show()
+
+    def _on_event(self, event: object) -> None:
+        if not isinstance(event, TimerFinished):
+            return
+        self._show_status(event.message)
+        self._notify(event.message)
+        QApplication.beep()  # the voice, when it runs, also rings it aloud
+        if self.view is not None:
+            self.view.refresh()

@@ -1,4 +1,4 @@
-"""What handlers may use besides the home: the timers, the lists, a voice to announce with.
+"""What handlers may use besides the home: the timers and the lists.
 
 Timers and lists are not devices: they have no state in the backend, no undo and nothing
 sensitive, so their handlers return a ``Plan`` whose ``perform`` changes these stores when the
@@ -8,7 +8,6 @@ default one keeps everything in memory (tests, a temporary home).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from assistant.timers import TimerStore
 class Services:
     timers: TimerStore = field(default_factory=TimerStore)
     lists: ListStore = field(default_factory=ListStore)
-    # HassBroadcast: say a message out loud on this machine (None: only written in the reply).
-    announce: Callable[[str], None] | None = None
 
     @classmethod
     def in_folder(cls, folder: Path | None) -> Services:

@@ -33,15 +33,8 @@ def handle_broadcast(ctx: HandlerContext) -> Plan:
     message = " ".join(str(ctx.slots.get("message", "")).split())
     if not message:
         return Plan(error="What should I announce?")
-    announce = ctx.services.announce
-
-    def perform() -> str:
-        if announce is None:
-            return f"Announcement: {message}"
-        announce(message)
-        return f"Announced: {message}"
-
-    return Plan(perform=perform)
+    # Spoken on this machine: the reply is the announcement, and a voice turn says it aloud.
+    return Plan(response=f"Announcement: {message}")
 
 
 HANDLERS: dict[str, Handler] = {"HassRespond": handle_respond, "HassBroadcast": handle_broadcast}
