@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from assistant.audio import AudioError
-from assistant.events import Transcript
+from assistant.events import Transcript, new_turn_id
 from assistant.runtime import Runtime
 from assistant.speech import SpeechError, get_engine
 from assistant.speech.hint import home_hint
@@ -77,8 +77,9 @@ def run_wav(runtime: Runtime, path: str, engine_name: str | None = None) -> dict
             "engine": utterance.engine,
         }
     # The words as heard, as the live pipeline reports them: the history logs a voice turn.
-    runtime.bus.publish(Transcript(utterance.text, final=True))
-    data = runtime.conversation.handle(utterance.text, asr_ms=asr_ms).to_dict()
+    with runtime.bus.turn(new_turn_id("u")):  # one turn id from the words to the history row
+        runtime.bus.publish(Transcript(utterance.text, final=True))
+        data = runtime.conversation.handle(utterance.text, asr_ms=asr_ms).to_dict()
     timings = data["timings_ms"]
     timings["total"] = round(timings["total"] + vad_ms, 2)
     data["timings_ms"] = {"vad": vad_ms, **timings}

@@ -132,7 +132,7 @@ def _parse_all(
 ) -> None:
     for _number, text in commands:
         changes.clear()
-        result = runtime.conversation.handle(text)
+        result = runtime.handle(text)
         if args.json:
             print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
         else:

@@ -31,6 +31,12 @@ def add_parser(sub: Subparsers) -> None:
 def run_shell(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     changes: list[DeviceChanged] = []
     runtime.bus.subscribe(lambda e: changes.append(e), [EventType.DEVICE_CHANGED])  # type: ignore[arg-type]
+    # A timer set here (or in the window) rings here while the shell is open.
+    runtime.bus.subscribe(
+        lambda e: print(f"\n  ⏰ {e.message}", file=stdout, flush=True),  # type: ignore[attr-defined]
+        [EventType.TIMER_FINISHED],
+    )
+    runtime.start_timers()
     runtime.conversation.warm_up()
     print("Hearth is listening to your keyboard. " + SHELL_HELP, file=stdout)
     while True:
@@ -61,7 +67,7 @@ def run_shell(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
             print(f"  {err}", file=stdout)
             continue
         changes.clear()
-        result = runtime.conversation.handle(text)
+        result = runtime.handle(text)
         print(format_result(result, changes, runtime.backend.home()), file=stdout, flush=True)
 
 
