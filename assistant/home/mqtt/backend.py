@@ -275,6 +275,16 @@ class MqttBackend:
                     continue
                 self._lock.wait(min(deadline, resend_at if not resent else deadline) - now)
             unconfirmed = {id(s) for s in waiting}
+            for step in waiting:
+                reported = self._devices[step.result.after.id]
+                _LOGGER.warning(
+                    "%s did not confirm: reports %s %s, asked for %s %s",
+                    step.result.after.id,
+                    reported.state,
+                    dict(reported.attributes),
+                    step.result.after.state,
+                    dict(step.result.after.attributes),
+                )
             done: list[ActionResult] = []
             events: list[DeviceChanged] = []
             for step in sent:
@@ -297,15 +307,19 @@ class MqttBackend:
 
 
 def _reached(device: Device, step: _Step) -> bool:
+    """Whether the device reports what it was asked for. A light asked to go off is judged by
+    its state alone: what it says about brightness or colour while off is its own business
+    (MQTT cannot set the colour of a light that stays off, so an undo cannot either)."""
     wanted = step.result.after
+    dark = wanted.domain is Domain.LIGHT and wanted.state == "off"
     for key in step.reports:
         if key == STATE:
             if device.state != wanted.state:
                 return False
         elif (
-            key in wanted.attributes
+            not dark
+            and key in wanted.attributes
             and device.attributes.get(key) != wanted.attributes[key]
-            and not (key == "brightness" and wanted.state == "off")  # off lights may say 0
         ):
             return False
     return True

@@ -82,9 +82,9 @@ class DemoHome:
 
     def _on_command(self, topic: str, payload: bytes) -> None:
         parts = topic.split("/")
-        if len(parts) < 3 or parts[0] != ROOT:
+        if len(parts) < 4 or parts[0] != ROOT:
             return
-        device_id = self._by_base.get(f"{ROOT}/{parts[1]}")
+        device_id = self._by_base.get("/".join(parts[:3]))
         if device_id is None:
             return
         with self._lock:

@@ -22,7 +22,7 @@ from assistant.home.model import Device, Domain, Home
 from assistant.home.mqtt import colors
 
 ROOT = "hearth-demo"
-COMMAND_FILTERS = (f"{ROOT}/+/set", f"{ROOT}/+/+/set")
+COMMAND_FILTERS = (f"{ROOT}/+/+/set", f"{ROOT}/+/+/+/set")
 _PER_COMPONENT = (Domain.SENSOR, Domain.BINARY_SENSOR)
 _PLATFORMS = {
     Domain.LIGHT: "light",
@@ -43,7 +43,13 @@ def object_id(device: Device) -> str:
 
 
 def base(device: Device) -> str:
-    return f"{ROOT}/{object_id(device)}"
+    """ "hearth-demo/switch/kettle": the device's topics start here."""
+    return f"{ROOT}/{device.domain.value}/{object_id(device)}"
+
+
+def unique(device: Device) -> str:
+    """ "hearth_demo_fan_bedroom": ``fan.bedroom`` and ``climate.bedroom`` are two devices."""
+    return f"hearth_demo_{device.id.replace('.', '_')}"
 
 
 def publishable(device: Device) -> bool:
@@ -63,7 +69,7 @@ class Message:
 def _entity_config(device: Device) -> dict[str, Any]:
     """The component's own options (abbreviated, with ``~``, as small firmware sends them)."""
     config: dict[str, Any] = {"~": base(device), "name": None, "obj_id": object_id(device)}
-    config["uniq_id"] = f"hearth_demo_{object_id(device)}"
+    config["uniq_id"] = unique(device)
     domain = device.domain
     if device.device_class:
         config["dev_cla"] = device.device_class
@@ -110,7 +116,7 @@ def announcements(home: Home, prefix: str) -> Iterator[Message]:
         if not publishable(device):
             continue
         area = home.area_of(device)
-        info = {"ids": [f"hearth_demo_{object_id(device)}"], "name": device.name, "mf": "Hearth"}
+        info = {"ids": [unique(device)], "name": device.name, "mf": "Hearth"}
         if area is not None:
             info["sa"] = area.name
         platform = _PLATFORMS[device.domain]
@@ -124,9 +130,7 @@ def announcements(home: Home, prefix: str) -> Iterator[Message]:
                 "o": {"name": "hearth mqtt demo"},
                 "cmps": {object_id(device): {"p": platform, **config}},
             }
-            yield Message(
-                f"{prefix}/device/hearth_demo_{object_id(device)}/config", json.dumps(payload)
-            )
+            yield Message(f"{prefix}/device/{unique(device)}/config", json.dumps(payload))
 
 
 def _on(state: bool) -> str:

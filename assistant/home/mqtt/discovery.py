@@ -154,7 +154,13 @@ def _entity(platform: str, object_id: str, config: Mapping[str, Any]) -> Entity 
     device = device if isinstance(device, Mapping) else {}
     own_name = config.get("name")
     device_name = device.get("name")
-    if isinstance(own_name, str) and own_name and isinstance(device_name, str) and device_name:
+    if (
+        isinstance(own_name, str)
+        and own_name
+        and isinstance(device_name, str)
+        and device_name
+        and not own_name.casefold().startswith(device_name.casefold())  # "Heater" on "Heater"
+    ):
         name = f"{device_name} {own_name}"
     else:
         name = next(
