@@ -126,7 +126,11 @@ class Connection:
         try:
             self._client.connect(self.broker.host, self.broker.port, KEEPALIVE_S)
         except (OSError, ValueError) as err:
-            raise BackendError(f"{UNREACHABLE} at {self.broker.where}: {_reason(err)}") from None
+            reason = _reason(err)
+            plain = ConnectionRefusedError | socket.gaierror | ssl.SSLError
+            if self.broker.tls and not isinstance(err, plain):
+                reason = f"TLS failed ({reason}); does the broker speak TLS on this port?"
+            raise BackendError(f"{UNREACHABLE} at {self.broker.where}: {reason}") from None
         self._client.loop_start()
         deadline = time.monotonic() + timeout_s
         with self._condition:

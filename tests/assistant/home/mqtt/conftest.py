@@ -3,6 +3,7 @@ home publishing into it. Skipped cleanly where mosquitto is not installed (CI in
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import socket
@@ -36,13 +37,17 @@ def free_port() -> int:
 class Mosquitto:
     """One broker process; ``stop``/``start`` keep the port (a restart mid-session)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, users: dict[str, str] | None = None) -> None:
         if MOSQUITTO is None:
             pytest.skip("mosquitto is not installed (apt install mosquitto)")
         self.port = free_port()
         self.config = folder / "mosquitto.conf"
+        access = "allow_anonymous true\n"
+        if users:
+            access = f"allow_anonymous false\npassword_file {_password_file(folder, users)}\n"
         self.config.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            # As root mosquitto would switch to the "mosquitto" user, who can't read tmp_path.
+            f"listener {self.port} 127.0.0.1\n{access}persistence false\nuser {getpass.getuser()}\n"
             "log_dest none\nset_tcp_nodelay true\n"
         )
         self._process: subprocess.Popen[bytes] | None = None
@@ -74,6 +79,17 @@ class Mosquitto:
             self._process.terminate()
             self._process.wait(timeout=10)
             self._process = None
+
+
+def _password_file(folder: Path, users: dict[str, str]) -> Path:
+    tool = shutil.which("mosquitto_passwd")
+    if tool is None:
+        pytest.skip("mosquitto_passwd is not installed")
+    file = folder / "passwords"
+    file.touch(mode=0o600)
+    for user, password in users.items():
+        subprocess.run([tool, "-b", str(file), user, password], check=True, capture_output=True)
+    return file
 
 
 @pytest.fixture
