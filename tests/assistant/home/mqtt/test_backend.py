@@ -24,7 +24,8 @@ from assistant.home.mqtt.demo import DemoHome
 from assistant.home.mqtt.demo_devices import publishable
 from assistant.home.partial import PartialFailure
 from assistant.home.sensitivity import NeedsConfirmation
-from tests.assistant.home.mqtt.conftest import TEST_OPTIONS, Mosquitto, free_port
+from bench.mosquitto import Mosquitto, free_port
+from tests.assistant.home.mqtt.conftest import TEST_OPTIONS
 
 
 def wait_for(check: Callable[[], bool], timeout_s: float = 10.0) -> bool:

@@ -21,7 +21,8 @@ from assistant.home.backend import BackendError
 from assistant.home.mqtt.demo import DemoHome
 from assistant.home.mqtt.setup import broker
 from assistant.runtime import Runtime, build_runtime
-from tests.assistant.home.mqtt.conftest import Mosquitto, free_port
+from bench.mosquitto import Mosquitto, free_port
+from tests.assistant.home.mqtt.conftest import new_broker
 from tests.assistant.home.mqtt.test_backend import Watcher, wait_for
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -110,7 +111,7 @@ def test_hearth_parse_drives_the_broker_and_a_wrong_port_exits_2(
 def test_the_password_comes_from_the_secret_store_and_a_wrong_one_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    secured = Mosquitto(tmp_path, users={"hearth": "right-password"})
+    secured = new_broker(tmp_path, users={"hearth": "right-password"})
     secured.start()
     try:
         monkeypatch.setattr(api_key, "system_keyring", lambda: None)  # the 0600 file, then

@@ -16,7 +16,8 @@ from assistant.home.mqtt import demo as demo_module
 from assistant.home.mqtt.backend import MqttBackend
 from assistant.home.mqtt.demo_devices import publishable
 from assistant.home.mqtt.probe import test_connection as probe
-from tests.assistant.home.mqtt.conftest import TEST_OPTIONS, Mosquitto, free_port
+from bench.mosquitto import Mosquitto, free_port
+from tests.assistant.home.mqtt.conftest import TEST_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[4]
 
