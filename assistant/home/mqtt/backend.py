@@ -33,9 +33,10 @@ from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Area, Device, Domain, Home
 from assistant.home.mqtt import discovery
-from assistant.home.mqtt.codec import STATE, Publish, codec
+from assistant.home.mqtt.codec import STATE, Publish
 from assistant.home.mqtt.connection import UNREACHABLE, Broker, Connection
 from assistant.home.mqtt.discovery import Discovery, Entity
+from assistant.home.mqtt.platforms import codec
 from assistant.home.partial import Failure, PartialFailure
 
 _LOGGER = logging.getLogger(__name__)

@@ -3,12 +3,12 @@
 Commands are computed from the state wanted (``before`` → ``after``), not from the verb, so the
 same code serves a command and its undo, and every payload is absolute ("ON", position 40,
 brightness 204): sending one twice is harmless, which lets the backend resend a command that a
-reconnecting device missed. Lights live in ``lights``; the rest is here.
+reconnecting device missed. The base and the simple platforms are here; lights, covers and
+climate have their own modules, and ``platforms`` maps each platform to its codec.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -133,26 +133,6 @@ class OnOff(Codec):
         return [Publish(topic, text(entity, key, "ON" if after.state == self.on else "OFF"))]
 
 
-class Valve(OnOff):
-    on, off = "open", "closed"
-
-    def state(self, entity: Entity, value: str) -> str | None:
-        if value == text(entity, "state_open", "open"):
-            return "open"
-        if value == text(entity, "state_closed", "closed"):
-            return "closed"
-        return None
-
-    def command(
-        self, entity: Entity, before: Device, after: Device, action: ActionKind | None
-    ) -> list[Publish]:
-        opening = after.state == "open"
-        payload = text(
-            entity, "payload_open" if opening else "payload_close", "OPEN" if opening else "CLOSE"
-        )
-        return [Publish(str(option(entity, "command_topic", "")), payload)]
-
-
 class Lock(Codec):
     _STATES: ClassVar[dict[str, tuple[str, str]]] = {
         "state_locked": ("LOCKED", "locked"),
@@ -193,168 +173,6 @@ class Press(Codec):
         ]
 
 
-class Cover(Codec):
-    def _range(self, entity: Entity) -> tuple[float, float]:
-        return float(option(entity, "position_closed", 0)), float(
-            option(entity, "position_open", 100)
-        )
-
-    def initial(self, entity: Entity) -> Device:
-        device = super().initial(entity)
-        if entity.config.get("position_topic") or entity.config.get("set_position_topic"):
-            device = device.with_state(device.state, {**device.attributes, "position": 0})
-        return device
-
-    def state_topics(self, entity: Entity) -> list[str]:
-        position = entity.config.get("position_topic")
-        return super().state_topics(entity) + ([position] if isinstance(position, str) else [])
-
-    def reports(self, entity: Entity) -> frozenset[str]:
-        if option(entity, "optimistic", False):
-            return frozenset()
-        found = set()
-        if entity.config.get("state_topic"):
-            found.add(STATE)
-        if entity.config.get("position_topic"):
-            found |= {STATE, "position"}
-        return frozenset(found)
-
-    def state(self, entity: Entity, value: str) -> str | None:
-        for key, default in (
-            ("state_open", "open"),
-            ("state_closed", "closed"),
-            ("state_opening", "opening"),
-            ("state_closing", "closing"),
-            ("state_stopped", "stopped"),
-        ):
-            if value == text(entity, key, default):
-                return default
-        return None
-
-    def read(self, entity: Entity, device: Device, topic: str, payload: str) -> Device | None:
-        if topic == entity.config.get("position_topic"):
-            level = number(render(entity.config.get("position_template"), payload))
-            if level is None:
-                return None
-            position = percent(level, *self._range(entity))
-            state = device.state
-            if not entity.config.get("state_topic") or state in ("unknown", "open", "closed"):
-                state = "open" if position > 0 else "closed"
-            return device.with_state(state, {**device.attributes, "position": position})
-        found = super().read(entity, device, topic, payload)
-        if (
-            found is not None
-            and "position" in device.attributes
-            and not entity.config.get("position_topic")
-        ):
-            found = found.with_state(
-                found.state, {**found.attributes, "position": 100 if found.state == "open" else 0}
-            )
-        return found
-
-    def command(
-        self, entity: Entity, before: Device, after: Device, action: ActionKind | None
-    ) -> list[Publish]:
-        set_topic = entity.config.get("set_position_topic")
-        wanted = after.attributes.get("position")
-        if action is ActionKind.STOP:
-            return [
-                Publish(
-                    str(option(entity, "command_topic", "")), text(entity, "payload_stop", "STOP")
-                )
-            ]
-        if set_topic and wanted is not None and wanted not in (0, 100):
-            return [Publish(set_topic, str(scaled(float(wanted), *self._range(entity))))]
-        opening = after.state == "open"
-        topic = entity.config.get("command_topic")
-        if not topic:
-            if set_topic:
-                return [
-                    Publish(set_topic, str(scaled(100 if opening else 0, *self._range(entity))))
-                ]
-            raise CommandError(f"{before.name} only reports its state")
-        payload = text(
-            entity, "payload_open" if opening else "payload_close", "OPEN" if opening else "CLOSE"
-        )
-        return [Publish(topic, payload)]
-
-
-class Climate(Codec):
-    _UNITS: ClassVar[dict[str, str]] = {"C": "°C", "F": "°F"}
-
-    def initial(self, entity: Entity) -> Device:
-        device = super().initial(entity)
-        modes = [m for m in option(entity, "modes", ["off", "heat"]) if isinstance(m, str)]
-        attributes = {
-            **device.attributes,
-            "min_temp": whole(float(option(entity, "min_temp", 7))),
-            "max_temp": whole(float(option(entity, "max_temp", 35))),
-            "mode": next((m for m in modes if m != "off"), "heat"),
-        }
-        unit = self._UNITS.get(str(option(entity, "temperature_unit", "")).upper())
-        if unit:
-            attributes["unit"] = unit
-        return device.with_state(device.state, attributes)
-
-    def state_topics(self, entity: Entity) -> list[str]:
-        keys = ("mode_state_topic", "temperature_state_topic", "current_temperature_topic")
-        return [t for k in keys if isinstance(t := entity.config.get(k), str) and t]
-
-    def reports(self, entity: Entity) -> frozenset[str]:
-        if option(entity, "optimistic", False):
-            return frozenset()
-        found = set()
-        if entity.config.get("mode_state_topic"):
-            found.add(STATE)
-        if entity.config.get("temperature_state_topic"):
-            found.add("temperature")
-        return frozenset(found)
-
-    def read(self, entity: Entity, device: Device, topic: str, payload: str) -> Device | None:
-        config = entity.config
-        attributes = dict(device.attributes)
-        state = device.state
-        if topic == config.get("mode_state_topic"):
-            mode = render(config.get("mode_state_template"), payload)
-            if not mode:
-                return None
-            state = mode.strip().lower()
-            if state != "off":
-                attributes["mode"] = state
-        for key, template, attribute in (
-            ("temperature_state_topic", "temperature_state_template", "temperature"),
-            ("current_temperature_topic", "current_temperature_template", "current_temperature"),
-        ):
-            if topic == config.get(key):
-                value = number(render(config.get(template), payload))
-                if value is not None:
-                    attributes[attribute] = whole(value)
-        if (state, attributes) == (device.state, dict(device.attributes)):
-            return None
-        return device.with_state(state, attributes)
-
-    def command(
-        self, entity: Entity, before: Device, after: Device, action: ActionKind | None
-    ) -> list[Publish]:
-        config = entity.config
-        sent: list[Publish] = []
-        if after.state != before.state:
-            if config.get("mode_command_topic"):
-                sent.append(Publish(config["mode_command_topic"], after.state))
-            elif config.get("power_command_topic"):
-                on = after.state != "off"
-                payload = text(entity, "payload_on" if on else "payload_off", "ON" if on else "OFF")
-                sent.append(Publish(config["power_command_topic"], payload))
-        wanted = after.attributes.get("temperature")
-        if wanted != before.attributes.get("temperature") and wanted is not None:
-            if not config.get("temperature_command_topic"):
-                raise CommandError(f"{before.name} has no temperature to set over MQTT")
-            sent.append(Publish(config["temperature_command_topic"], str(whole(float(wanted)))))
-        if not sent:
-            raise CommandError(f"{before.name} cannot do that over MQTT")
-        return sent
-
-
 class Vacuum(Codec):
     """The state schema: JSON ``{"state": ...}`` with Home Assistant's state names."""
 
@@ -388,28 +206,3 @@ class Sensor(Codec):
                 device.state, {**device.attributes, "unit_of_measurement": unit}
             )
         return device
-
-
-def codec(entity: Entity) -> Codec:
-    """The codec for an entity's platform (and, for lights, its schema)."""
-    from assistant.home.mqtt.lights import JsonLight, Light
-
-    if entity.platform == "light":
-        return JsonLight() if entity.config.get("schema") == "json" else Light()
-    return CODECS[entity.platform]
-
-
-CODECS: Mapping[str, Codec] = {
-    "switch": OnOff(),
-    "fan": OnOff("state_value_template"),
-    "binary_sensor": OnOff(),
-    "valve": Valve(),
-    "lock": Lock(),
-    "cover": Cover(),
-    "climate": Climate(),
-    "vacuum": Vacuum(),
-    "sensor": Sensor(),
-    "alarm_control_panel": Codec(),
-    "scene": Press("payload_on", "ON"),
-    "button": Press("payload_press", "PRESS"),
-}

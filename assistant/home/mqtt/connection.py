@@ -172,10 +172,11 @@ class Connection:
 
     def subscribe(self, filters: Iterable[str], qos: int = 1) -> None:
         """Subscribe now and after every reconnect."""
-        new = [(f, qos) for f in filters if f not in self._filters]
-        for topic, level in new:
-            self._filters[topic] = level
-        if new and self.connected:
+        with self._condition:  # the network thread reads the filters on every reconnect
+            new = [(f, qos) for f in dict.fromkeys(filters) if f not in self._filters]
+            self._filters.update(new)
+            connected = self._connected
+        if new and connected:
             self._client.subscribe(new)
 
     def publish(self, topic: str, payload: str, *, timeout_s: float, retain: bool = False) -> bool:
@@ -228,12 +229,18 @@ class Connection:
                 self._condition.notify_all()
             return
         _no_delay(client)
-        if self._filters:
-            client.subscribe(list(self._filters.items()))
         with self._condition:
+            filters = dict(self._filters)
+        if filters:
+            client.subscribe(list(filters.items()))
+        with self._condition:
+            # Filters added meanwhile saw "not connected" and left the subscribing to us.
+            late = [(f, q) for f, q in self._filters.items() if f not in filters]
             self._connected = True
             self._refused = None
             self._condition.notify_all()
+        if late:
+            client.subscribe(late)
         if self._on_connect_hook is not None:
             try:
                 self._on_connect_hook()

@@ -8,8 +8,9 @@ import json
 import pytest
 
 from assistant.home.commands import ActionKind, CommandError
-from assistant.home.mqtt.codec import STATE, Publish, codec
+from assistant.home.mqtt.codec import STATE, Publish
 from assistant.home.mqtt.discovery import Entity
+from assistant.home.mqtt.platforms import codec
 
 
 def _entity(platform: str, **config: object) -> Entity:
