@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 ABBREVIATIONS: dict[str, str] = {
+    "avty": "availability",
     "avty_t": "availability_topic",
+    "avty_tpl": "availability_template",
     "bri_cmd_t": "brightness_command_topic",
     "bri_scl": "brightness_scale",
     "bri_stat_t": "brightness_state_topic",

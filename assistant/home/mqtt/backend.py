@@ -33,6 +33,7 @@ from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Area, Device, Domain, Home
 from assistant.home.mqtt import discovery
+from assistant.home.mqtt.availability import UNAVAILABLE, Availability, availabilities
 from assistant.home.mqtt.codec import STATE, Publish
 from assistant.home.mqtt.connection import UNREACHABLE, Broker, Connection
 from assistant.home.mqtt.discovery import Discovery, Entity
@@ -42,6 +43,7 @@ from assistant.home.partial import Failure, PartialFailure
 _LOGGER = logging.getLogger(__name__)
 
 NO_REPLY = "the device didn't confirm the change"
+OFFLINE = "the device is offline"
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,16 @@ class MqttBackend:
         self._entities: dict[str, Entity] = {}
         self._devices: dict[str, Device] = {}
         self._routes: dict[str, list[str]] = {}
+        self._watch: dict[str, list[tuple[str, Availability]]] = {}
+        #: Offline devices as they last reported themselves; shown again once back online.
+        self._hidden: dict[str, Device] = {}
+        #: Offline devices not confirmed offline since the last reconnect: a broker that
+        #: restarted without persistence forgot their availability, so they get a moment.
+        self._doubtful: set[str] = set()
         self._ready = False
-        self._connection = Connection(broker, self._on_message, name="hearth")
+        self._connection = Connection(
+            broker, self._on_message, name="hearth", on_connect=self._reconnected
+        )
         self._connection.subscribe(discovery.subscriptions(self.options.discovery_prefix))
         self._connection.open(self.options.connect_timeout_s)
         # Twice: configs first (they subscribe to state topics), then the retained states.
@@ -145,21 +155,46 @@ class MqttBackend:
         events: list[DeviceChanged] = []
         with self._lock:
             for entity_id in self._routes.get(topic, ()):
-                entity, device = self._entities[entity_id], self._devices[entity_id]
+                entity = self._entities[entity_id]
+                if entity_id in self._hidden:  # offline: remember, show when it is back
+                    hidden = self._hidden[entity_id]
+                    self._hidden[entity_id] = (
+                        codec(entity).read(entity, hidden, topic, text) or hidden
+                    )
+                    continue
+                device = self._devices[entity_id]
                 updated = codec(entity).read(entity, device, topic, text)
                 if updated is not None and _differs(device, updated):
                     self._devices[entity_id] = updated
                     events.append(_changed(device, updated))
+            for entity_id, availability in self._watch.get(topic, ()):
+                event = self._set_online(entity_id, availability.judge(text))
+                if event is not None:
+                    events.append(event)
             if events:
                 self._lock.notify_all()
         if self._ready:
             self._publish(events)
+
+    def _set_online(self, entity_id: str, online: bool | None) -> DeviceChanged | None:
+        device = self._devices[entity_id]
+        if online is False:
+            self._doubtful.discard(entity_id)
+        if online is False and entity_id not in self._hidden:
+            self._hidden[entity_id] = device
+            self._devices[entity_id] = device.with_state(UNAVAILABLE)
+        elif online is True and entity_id in self._hidden:
+            self._devices[entity_id] = self._hidden.pop(entity_id)
+        else:
+            return None
+        return _changed(device, self._devices[entity_id])
 
     def _rebuild(self) -> None:
         """The entities changed (discovery): keep known devices' state, add and drop the rest."""
         entities = {e.entity_id: e for e in self._discovery.entities()}
         devices: dict[str, Device] = {}
         routes: dict[str, list[str]] = {}
+        watch: dict[str, list[tuple[str, Availability]]] = {}
         for entity_id, entity in entities.items():
             fresh = codec(entity).initial(entity)
             old = self._devices.get(entity_id)
@@ -168,8 +203,11 @@ class MqttBackend:
             devices[entity_id] = fresh
             for topic in codec(entity).state_topics(entity):
                 routes.setdefault(topic, []).append(entity_id)
-        self._entities, self._devices, self._routes = entities, devices, routes
-        self._connection.subscribe(routes)
+            for availability in availabilities(entity):
+                watch.setdefault(availability.topic, []).append((entity_id, availability))
+        self._entities, self._devices, self._routes, self._watch = entities, devices, routes, watch
+        self._hidden = {k: v for k, v in self._hidden.items() if k in entities}
+        self._connection.subscribe([*routes, *watch])
 
     def _publish(self, events: Sequence[DeviceChanged]) -> None:
         if self._bus is not None:
@@ -234,22 +272,47 @@ class MqttBackend:
             risky := sensitivity.opened([s.result for s in steps if s.result.changed])
         ):
             raise sensitivity.NeedsConfirmation(risky)
+        offline = self._still_offline({s.result.after.id for s in steps})
+        failed = [
+            _failure(s, OFFLINE if self.connected else UNREACHABLE)
+            for s in steps
+            if s.result.after.id in offline
+        ]
+        steps = [s for s in steps if s.result.after.id not in offline]
         sent: list[_Step] = []
-        failed: list[Failure] = []
         for index, step in enumerate(steps):
             if not all(self._send(p) for p in step.publishes):
                 failed.extend(_failure(s, UNREACHABLE) for s in steps[index:])
                 break
             sent.append(step)
         if not sent:
-            if failed:
+            if failed and all(f.reason == UNREACHABLE for f in failed):
                 raise BackendError(UNREACHABLE)
+            if failed:
+                raise PartialFailure([], failed)
             return []
         done, unconfirmed = self._confirm(sent)
         failed = [_failure(s, NO_REPLY) for s in unconfirmed] + failed
         if failed:
             raise PartialFailure(done, failed)
         return done
+
+    def _still_offline(self, device_ids: set[str]) -> set[str]:
+        """The devices that are offline; one whose offline state may be stale (the broker is
+        away, or came back and has not said yet) is waited for, within ``command_wait_s``."""
+        deadline = time.monotonic() + self.options.command_wait_s
+        with self._lock:
+            while True:
+                offline = device_ids & set(self._hidden)
+                doubtful = offline & self._doubtful if self.connected else offline
+                left = deadline - time.monotonic()
+                if not doubtful or left <= 0:
+                    return offline
+                self._lock.wait(min(left, 0.1))
+
+    def _reconnected(self) -> None:
+        with self._lock:
+            self._doubtful = set(self._hidden)
 
     def _send(self, publish: Publish) -> bool:
         return self._connection.publish(

@@ -19,6 +19,7 @@ from assistant.home.loader import load_home
 from assistant.home.model import Device, Home
 from assistant.home.mqtt.connection import Broker, Connection
 from assistant.home.mqtt.demo_devices import (
+    AVAILABILITY,
     COMMAND_FILTERS,
     ROOT,
     Message,
@@ -41,7 +42,11 @@ class DemoHome:
         self._home = home
         self._by_base = {base(d): d.id for d in home.devices.values() if publishable(d)}
         self._connection = Connection(
-            broker, self._on_command, name="hearth-demo", on_connect=self._announce
+            broker,
+            self._on_command,
+            name="hearth-demo",
+            on_connect=self._announce,
+            will=(AVAILABILITY, "offline"),
         )
         self._connection.subscribe(COMMAND_FILTERS)
 
@@ -51,6 +56,9 @@ class DemoHome:
         self._connection.barrier(timeout_s)
 
     def close(self) -> None:
+        """Say "offline" (a clean stop sends no last will), then disconnect."""
+        if self._connection.connected:
+            self._connection.publish(AVAILABILITY, "offline", timeout_s=2.0, retain=True)
         self._connection.close()
 
     def device(self, device_id: str) -> Device:
@@ -71,6 +79,7 @@ class DemoHome:
         """On every (re)connect: a restarted broker without persistence has forgotten us."""
         with self._lock:
             home = self._home
+        self._connection.send(AVAILABILITY, "online", retain=True)
         for message in announcements(home, self.prefix):
             self._connection.send(message.topic, message.payload, retain=True)
         self._report([d for d in home.devices.values() if publishable(d)])

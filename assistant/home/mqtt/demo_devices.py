@@ -22,6 +22,8 @@ from assistant.home.model import Device, Domain, Home
 from assistant.home.mqtt import colors
 
 ROOT = "hearth-demo"
+#: "online" while the demo runs; its last will (and a clean stop) says "offline".
+AVAILABILITY = f"{ROOT}/availability"
 COMMAND_FILTERS = (f"{ROOT}/+/+/set", f"{ROOT}/+/+/+/set")
 _PER_COMPONENT = (Domain.SENSOR, Domain.BINARY_SENSOR)
 _PLATFORMS = {
@@ -69,6 +71,7 @@ class Message:
 def _entity_config(device: Device) -> dict[str, Any]:
     """The component's own options (abbreviated, with ``~``, as small firmware sends them)."""
     config: dict[str, Any] = {"~": base(device), "name": None, "obj_id": object_id(device)}
+    config["avty_t"] = AVAILABILITY
     config["uniq_id"] = unique(device)
     domain = device.domain
     if device.device_class:

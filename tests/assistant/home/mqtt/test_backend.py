@@ -233,3 +233,45 @@ def test_a_wrong_port_is_one_line() -> None:
     assert str(refused.value) == (
         f"the MQTT broker isn't reachable at 127.0.0.1:{port}: connection refused"
     )
+
+
+def test_a_device_that_goes_offline_shows_unavailable_and_gets_no_command(
+    mosquitto: Mosquitto, mqtt_backend: MqttBackend, demo: DemoHome, bus: EventBus
+) -> None:
+    heard: list[DeviceChanged] = []
+    bus.subscribe(lambda e: heard.append(e) if isinstance(e, DeviceChanged) else None)
+    demo.close()  # the demo says "offline" for all its devices
+    assert wait_for(lambda: mqtt_backend.home().device("switch.kettle").state == "unavailable")
+    assert any(e.device_id == "switch.kettle" and e.state == "unavailable" for e in heard)
+    with pytest.raises(PartialFailure) as offline:
+        mqtt_backend.execute([Action("switch.kettle", ActionKind.TURN_ON)])
+    assert str(offline.value) == "nothing changed: Kettle (the device is offline)"
+
+    back = DemoHome(load_home(), mosquitto.broker)
+    back.start()
+    try:
+        assert wait_for(lambda: mqtt_backend.home().device("switch.kettle").state == "off")
+        mqtt_backend.execute([Action("switch.kettle", ActionKind.TURN_ON)])
+        assert back.device("switch.kettle").state == "on"
+    finally:
+        back.close()
+
+
+def test_devices_announced_or_removed_later_appear_and_go_without_a_restart(
+    mosquitto: Mosquitto, mqtt_backend: MqttBackend
+) -> None:
+    client = mqtt.Client(CallbackAPIVersion.VERSION2)
+    client.connect(mosquitto.broker.host, mosquitto.broker.port)
+    client.loop_start()
+    try:
+        config = '{"name": "Aquarium", "cmd_t": "fish/set", "stat_t": "fish/state", "dev": {"ids": ["f"], "name": "Aquarium", "sa": "Study Nook"}}'
+        client.publish("homeassistant/switch/fish/config", config, qos=1, retain=True)
+        client.publish("fish/state", "ON", qos=1, retain=True)
+        assert wait_for(lambda: "switch.fish" in mqtt_backend.home().devices)
+        assert wait_for(lambda: mqtt_backend.home().device("switch.fish").state == "on")
+        assert mqtt_backend.home().areas["study_nook"].name == "Study Nook"
+        client.publish("homeassistant/switch/fish/config", "", qos=1, retain=True)
+        assert wait_for(lambda: "switch.fish" not in mqtt_backend.home().devices)
+    finally:
+        client.disconnect()
+        client.loop_stop()

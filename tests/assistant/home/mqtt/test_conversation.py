@@ -141,3 +141,13 @@ def test_tls_against_a_plain_broker_is_one_line(mosquitto: Mosquitto) -> None:
     assert message.startswith(f"the MQTT broker isn't reachable at 127.0.0.1:{mosquitto.port}: ")
     assert "TLS failed" in message
     assert "\n" not in message
+
+
+def test_hearth_devices_shows_the_live_remote_state(
+    mosquitto: Mosquitto, demo: DemoHome, tmp_path: Path
+) -> None:
+    demo.change(demo.device("switch.christmas_tree").with_state("on"))
+    ran = _hearth("devices", config=_config(mosquitto.port), folder=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    [line] = [line for line in ran.stdout.splitlines() if "Christmas Tree" in line]
+    assert "on" in line.split()
