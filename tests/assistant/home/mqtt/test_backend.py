@@ -177,6 +177,7 @@ def test_a_broker_that_stays_away_is_one_line_and_the_command_is_not_sent_later(
     backend = MqttBackend(mosquitto.broker, options, demo_home)
     try:
         mosquitto.stop()
+        assert wait_for(lambda: not backend.connected)
         with pytest.raises(BackendError) as away:
             backend.execute([Action("switch.kettle", ActionKind.TURN_ON)])
         assert str(away.value) == "the MQTT broker isn't reachable"
