@@ -12,6 +12,7 @@ import argparse
 import signal
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.home.backend import BackendError
@@ -29,6 +30,7 @@ from assistant.home.mqtt.demo_devices import (
     publishable,
     reports,
 )
+from assistant.home.mqtt.setup import broker
 
 DEFAULT_PREFIX = "homeassistant"
 
@@ -115,29 +117,44 @@ def messages(home: Home, prefix: str = DEFAULT_PREFIX) -> list[Message]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``hearth mqtt demo``'s options."""
-    parser.add_argument("--host", default="localhost", help="the broker's host (localhost)")
-    parser.add_argument("--port", type=int, default=1883, help="the broker's port (1883)")
+    """``hearth mqtt demo``'s options; what is not given comes from the ``[mqtt]`` settings."""
+    parser.add_argument("--host", default=None, help="the broker's host (mqtt.host)")
+    parser.add_argument("--port", type=int, default=None, help="the broker's port (mqtt.port)")
     parser.add_argument(
-        "--prefix", default=DEFAULT_PREFIX, help="the discovery prefix (homeassistant)"
+        "--prefix", default=None, help="the discovery prefix (mqtt.discovery_prefix)"
     )
     parser.add_argument("--home", default=None, help="a home file (default: the demo home)")
+
+
+def _settings(args: argparse.Namespace) -> tuple[Broker, str]:
+    """The broker (user and stored password included) and prefix: the options over the config."""
+    from assistant.config import load
+
+    settings = load().mqtt
+    settings = replace(
+        settings,
+        host=args.host or settings.host,
+        port=args.port if args.port is not None else settings.port,
+        discovery_prefix=args.prefix or settings.discovery_prefix,
+    )
+    settings.validate()
+    return broker(settings), settings.discovery_prefix
 
 
 def run(args: argparse.Namespace) -> int:
     """Publish until Ctrl-C or SIGTERM; 2 with one line on stderr if the broker can't be used."""
     try:
+        target, prefix = _settings(args)
         home = load_home(Path(args.home) if args.home else None)
-        demo = DemoHome(home, Broker(args.host, args.port), args.prefix)
+        demo = DemoHome(home, target, prefix)
         demo.start()
-    except (BackendError, OSError, ValueError) as err:
+    except (BackendError, OSError, ValueError) as err:  # ConfigError, HomeFileError are too
         print(f"hearth mqtt demo: {err}", file=sys.stderr)
         return 2
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(
-        f"Publishing {demo.count} demo devices to {args.host}:{args.port} under "
-        f"{args.prefix}/ (Ctrl-C to stop)",
+        f"Publishing {demo.count} demo devices to {target.where} under {prefix}/ (Ctrl-C to stop)",
         flush=True,
     )
     try:

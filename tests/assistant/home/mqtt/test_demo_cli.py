@@ -69,12 +69,29 @@ def test_the_demo_arguments_mount_on_any_parser() -> None:
     parser = argparse.ArgumentParser()
     demo_module.add_arguments(parser)
     args = parser.parse_args(["--port", "1884"])
-    assert (args.host, args.port, args.prefix, args.home) == (
-        "localhost",
-        1884,
-        "homeassistant",
-        None,
-    )
+    assert (args.host, args.port, args.prefix, args.home) == (None, 1884, None, None)
+
+
+def test_the_demo_takes_what_is_not_given_from_the_mqtt_settings(
+    mosquitto: Mosquitto, tmp_path: Path
+) -> None:
+    """``hearth config set mqtt.port …`` once, and the demo and the backend meet on that broker."""
+    from assistant import config as config_module
+
+    settings = replace(Config(), mqtt=MqttConfig(host="127.0.0.1", port=mosquitto.port))
+    config_module.save(settings)
+    process = _demo()
+    try:
+        assert process.stdout is not None
+        assert f"to 127.0.0.1:{mosquitto.port} under homeassistant/" in process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    config_module.config_path().write_text("[mqtt]\nport = 0\n")  # refused on load
+    process = _demo()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert len(err.splitlines()) == 1 and "mqtt.port must be from 1 to 65535" in err
 
 
 def test_test_connection_says_what_it_found(mosquitto: Mosquitto, demo: object) -> None:
