@@ -51,6 +51,10 @@ class Watcher:
     def _message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         self.last = message.payload.decode()
 
+    def publish(self, topic: str, payload: str, *, qos: int = 1, retain: bool = False) -> None:
+        """Send as a third party would (a device Hearth does not know about)."""
+        self._client.publish(topic, payload, qos=qos, retain=retain).wait_for_publish(10)
+
     def close(self) -> None:
         self._client.disconnect()
         self._client.loop_stop()

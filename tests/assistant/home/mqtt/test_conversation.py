@@ -151,3 +151,30 @@ def test_hearth_devices_shows_the_live_remote_state(
     assert ran.returncode == 0, ran.stderr
     [line] = [line for line in ran.stdout.splitlines() if "Christmas Tree" in line]
     assert "on" in line.split()
+
+
+def test_a_partial_failure_reply_names_what_changed_and_what_did_not(
+    mosquitto: Mosquitto, demo: DemoHome
+) -> None:
+    """The kitchen's lights: the demo's obey, a light nobody answers for does not."""
+    from assistant.home.mqtt.backend import MqttBackend
+
+    silent = '{"name": "Pantry Light", "cmd_t": "pantry/set", "stat_t": "pantry/state", "dev": {"ids": ["p"], "name": "Pantry Light", "sa": "Kitchen"}}'
+    watcher = Watcher(mosquitto.broker, "pantry/none")
+    watcher.publish("homeassistant/light/pantry/config", silent, qos=1, retain=True)
+    watcher.publish("pantry/state", "OFF", qos=1, retain=True)
+    try:
+        runtime = build_runtime(_config(mosquitto.port), temporary=True)
+        try:
+            backend = runtime.backend
+            assert isinstance(backend, MqttBackend)
+            assert wait_for(lambda: "light.pantry" in backend.home().devices)
+            backend.options = replace(backend.options, confirm_s=0.5)
+            reply = runtime.conversation.handle("turn on the lights in the kitchen").response
+            assert "changed Ceiling Light and Counter Lights" in reply
+            assert "didn't change Pantry Light (the device didn't confirm the change)" in reply
+            assert demo.device("light.kitchen_counter").state == "on"
+        finally:
+            runtime.close()
+    finally:
+        watcher.close()
