@@ -49,6 +49,30 @@ class HomeConfig:
 
 
 @dataclass(frozen=True)
+class MqttConfig:
+    """The MQTT broker for ``home.backend = "mqtt"``; the password is kept with the secrets
+    (``assistant.api_key``, Secret.MQTT_PASSWORD), never here."""
+
+    host: str = "localhost"
+    port: int = 1883
+    username: str = ""
+    tls: bool = False
+    discovery_prefix: str = "homeassistant"
+
+    def validate(self) -> None:
+        if not self.host.strip() or any(c.isspace() for c in self.host.strip()):
+            raise ConfigError(f"mqtt.host must be a host name or address, not {self.host!r}")
+        if not 1 <= self.port <= 65535:
+            raise ConfigError(f"mqtt.port must be from 1 to 65535, not {self.port}")
+        prefix = self.discovery_prefix
+        if not prefix or prefix.startswith("/") or prefix.endswith("/") or set(prefix) & {"+", "#"}:
+            raise ConfigError(
+                "mqtt.discovery_prefix must be a topic without wildcards or a leading or "
+                f"trailing '/', not {prefix!r}"
+            )
+
+
+@dataclass(frozen=True)
 class ConversationConfig:
     """How long pending questions and context live."""
 
@@ -195,6 +219,7 @@ class Config:
     tts: TtsConfig = field(default_factory=TtsConfig)
     cloud: CloudConfig = field(default_factory=CloudConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
+    mqtt: MqttConfig = field(default_factory=MqttConfig)
 
     def validate(self) -> None:
         for section in fields(self):

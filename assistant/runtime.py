@@ -133,12 +133,12 @@ def build_runtime(
     if temporary:
         folder = Path(tempfile.mkdtemp(prefix="hearth-home-"))
         cleanup.append(folder)
-        backend = spec.open(BackendPlace(home, folder, bus))
+        backend = spec.open(BackendPlace(home, folder, bus, config))
         store = SessionStore(None)
         services = Services()
     else:
         data = data or config_module.data_dir()
-        backend = spec.open(BackendPlace(home, data, bus))
+        backend = spec.open(BackendPlace(home, data, bus, config))
         store = SessionStore(data / "session.sqlite3")
         services = Services.in_folder(data)
     room = this_room if this_room is not None else (config.home.this_room or None)

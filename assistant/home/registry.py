@@ -18,10 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Flag, auto
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.events import EventBus
 from assistant.home.backend import Backend, BackendError
 from assistant.home.model import Home
+
+if TYPE_CHECKING:
+    from assistant.config import Config
 
 NOT_AVAILABLE = "not available in this version"
 
@@ -45,6 +49,8 @@ class BackendPlace:
     home: Home
     state_dir: Path
     bus: EventBus | None = None
+    #: The settings, for backends that connect somewhere (broker, server); None: the defaults.
+    config: Config | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class BackendSpec:
     label: str
     capabilities: Capability
     opener: Callable[[BackendPlace], Backend] | None = None
+    #: Talks to a server: opening needs its settings and the server running.
+    remote: bool = False
 
     @property
     def available(self) -> bool:
@@ -72,6 +80,12 @@ def _simulated(place: BackendPlace) -> Backend:
     return SimulatedBackend(place.home, place.state_dir / "home.sqlite3", place.bus)
 
 
+def _mqtt(place: BackendPlace) -> Backend:
+    from assistant.home.mqtt.setup import open_backend  # paho: loaded only when used
+
+    return open_backend(place)
+
+
 BACKENDS: dict[str, BackendSpec] = {
     spec.name: spec
     for spec in (
@@ -81,7 +95,13 @@ BACKENDS: dict[str, BackendSpec] = {
             Capability.ATOMIC | Capability.UNDO | Capability.REPORTS_OUTSIDE_CHANGES,
             _simulated,
         ),
-        BackendSpec("mqtt", "MQTT", Capability.NONE),
+        BackendSpec(
+            "mqtt",
+            "MQTT (Home Assistant discovery)",
+            Capability.UNDO | Capability.REPORTS_OUTSIDE_CHANGES,
+            _mqtt,
+            remote=True,
+        ),
         BackendSpec("home_assistant", "Home Assistant", Capability.NONE),
     )
 }
