@@ -34,6 +34,7 @@ from assistant.home import sensitivity
 from assistant.home.backend import Backend, BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.model import Device, Home
+from assistant.home.partial import PartialFailure
 from intents.engine import Recognition
 
 _LOGGER = logging.getLogger(__name__)
@@ -91,6 +92,9 @@ class Executor:
             return NeedsYes(confirmation.for_refusal(err), _since(started))
         except CommandError as err:
             return Failed(f"Sorry, {err}", _since(started))
+        except PartialFailure as err:  # a remote home did part of it: say which part
+            _LOGGER.warning("backend did part of a command: %s", err)
+            return Failed(f"Sorry, only part of that worked: {err}", _since(started))
         except BackendError as err:
             _LOGGER.warning("backend failed: %s", err)
             return Failed(f"Sorry, I couldn't reach the home: {err}", _since(started))
