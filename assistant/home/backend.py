@@ -13,6 +13,23 @@ class BackendError(RuntimeError):
     """The backend could not carry out a command (broker down, server error); one line."""
 
 
+class PartialFailure(BackendError):
+    """A remote home did some of a command set and not the rest; it cannot roll back.
+
+    A simulated home is all-or-none, but a Home Assistant server or an MQTT broker takes each
+    device's command on its own: when one fails after another already happened, the person must
+    hear both. ``done`` is what changed (and can be undone), ``failed`` each action that did not
+    happen with its one-line reason.
+    """
+
+    def __init__(self, done: Sequence[ActionResult], failed: Sequence[tuple[Action, str]]) -> None:
+        self.done = tuple(done)
+        self.failed = tuple(failed)
+        changed = ", ".join(r.after.name for r in self.done if r.via is None) or "nothing"
+        missed = "; ".join(f"{action.device}: {reason}" for action, reason in self.failed)
+        super().__init__(f"changed {changed}, but not {missed}")
+
+
 class Backend(Protocol):
     def home(self) -> Home:
         """A consistent snapshot of every device's current state."""
