@@ -44,6 +44,7 @@ class EventType(StrEnum):
     AUDIO_LEVEL = "audio-level"
     UTTERANCE_TIMINGS = "utterance-timings"
     CANCELLED = "cancelled"
+    CONNECTION = "connection"
 
 
 class Stage(StrEnum):
@@ -56,6 +57,14 @@ class Stage(StrEnum):
     ACTION = "action"
     REPLY = "reply"
     CLOUD = "cloud"
+
+
+class ConnectionState(StrEnum):
+    """A remote home's link: working, being re-established, or given up on (wrong token)."""
+
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
 
 
 class PipelineState(StrEnum):
@@ -284,6 +293,17 @@ class Cancelled(Event):
     reason: str
     state: PipelineState
     turn_id: str = ""
+
+
+@dataclass(frozen=True)
+class ConnectionChanged(Event):
+    """A remote home backend (``backend``: its config name) connected, lost or gave up its link;
+    ``message`` is one line for the status bar ("connection refused, retrying in 4 s")."""
+
+    type: ClassVar[EventType] = EventType.CONNECTION
+    backend: str
+    state: ConnectionState
+    message: str = ""
 
 
 Listener = Callable[[Event], None]

@@ -97,11 +97,11 @@ def build_runtime(
     if temporary:
         folder = Path(tempfile.mkdtemp(prefix="hearth-home-"))
         cleanup.append(folder)
-        backend = spec.open(BackendPlace(home, folder, bus))
+        backend = spec.open(BackendPlace(home, folder, bus, config))
         store = SessionStore(None)
     else:
         data = data or config_module.data_dir()
-        backend = spec.open(BackendPlace(home, data, bus))
+        backend = spec.open(BackendPlace(home, data, bus, config))
         store = SessionStore(data / "session.sqlite3")
     room = this_room if this_room is not None else (config.home.this_room or None)
     if room and home.find_area(room) is None:

@@ -18,10 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Flag, auto
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.events import EventBus
 from assistant.home.backend import Backend, BackendError
 from assistant.home.model import Home
+
+if TYPE_CHECKING:
+    from assistant.config import Config  # the config imports this module
 
 NOT_AVAILABLE = "not available in this version"
 
@@ -40,11 +44,13 @@ class Capability(Flag):
 
 @dataclass(frozen=True)
 class BackendPlace:
-    """What a backend is opened with: the home's layout, where it may keep state, the bus."""
+    """What a backend is opened with: the home's layout, where it may keep state, the bus, and
+    the settings (a remote backend's server and timeouts; None: the defaults)."""
 
     home: Home
     state_dir: Path
     bus: EventBus | None = None
+    config: Config | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class BackendSpec:
     label: str
     capabilities: Capability
     opener: Callable[[BackendPlace], Backend] | None = None
+    #: Its home lives on a server over the network (connection settings, "Test connection").
+    remote: bool = False
 
     @property
     def available(self) -> bool:
@@ -72,6 +80,12 @@ def _simulated(place: BackendPlace) -> Backend:
     return SimulatedBackend(place.home, place.state_dir / "home.sqlite3", place.bus)
 
 
+def _home_assistant(place: BackendPlace) -> Backend:
+    from assistant.home.home_assistant.backend import open_backend  # aiohttp: only when used
+
+    return open_backend(place)
+
+
 BACKENDS: dict[str, BackendSpec] = {
     spec.name: spec
     for spec in (
@@ -82,7 +96,14 @@ BACKENDS: dict[str, BackendSpec] = {
             _simulated,
         ),
         BackendSpec("mqtt", "MQTT", Capability.NONE),
-        BackendSpec("home_assistant", "Home Assistant", Capability.NONE),
+        BackendSpec(
+            "home_assistant",
+            "Home Assistant",
+            # Each device's service call stands alone on the server: not ATOMIC (PartialFailure).
+            Capability.UNDO | Capability.REPORTS_OUTSIDE_CHANGES,
+            _home_assistant,
+            remote=True,
+        ),
     )
 }
 
