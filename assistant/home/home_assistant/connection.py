@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ def describe(error: BaseException, timeout_s: float) -> str:
     if isinstance(inner, aiohttp.WSServerHandshakeError):
         return f"no Home Assistant WebSocket API there (HTTP {inner.status})"
     if isinstance(inner, aiohttp.ClientConnectorError):
-        reason = inner.os_error.strerror or str(inner.os_error)
+        number = inner.os_error.errno
+        reason = os.strerror(number) if number else inner.os_error.strerror or "cannot connect"
         return reason[:1].lower() + reason[1:] if reason else "cannot connect"
     if isinstance(error, hass.ConnectionFailed | hass.NotConnected | ConnectionError):
         return "the connection dropped"
@@ -110,6 +112,7 @@ class Connection:
             target=self._loop.run_forever, name="hearth-home-assistant", daemon=True
         )
         self._client: Client | None = None
+        self.version = ""  # the server's, once connected
         self._state = ConnectionState.RECONNECTING
         self._message = "connecting"
         self._first = threading.Event()
@@ -273,6 +276,7 @@ class Connection:
             listener = asyncio.create_task(client.start_listening())
             await asyncio.wait_for(self._on_connected(client), self.settings.timeout_s * 2)
             self._client = client
+            self.version = str(client.version or "")
             self._set_state(
                 ConnectionState.CONNECTED, f"connected to Home Assistant {client.version}"
             )
