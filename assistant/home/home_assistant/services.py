@@ -31,6 +31,9 @@ class ServiceCall:
         return f"{self.domain}.{self.service}"
 
 
+#: Whites are colour temperatures in Home Assistant, not CSS colour names.
+_WHITES = {"warm white": 2700, "soft white": 3000, "cool white": 5000, "daylight": 6500}
+
 Mapper = Callable[[Device, dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
@@ -48,6 +51,8 @@ def _colour(device: Device, params: dict[str, Any]) -> tuple[str, dict[str, Any]
     if colour.startswith("#") and len(colour) == 7:
         rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
         return "turn_on", {"rgb_color": rgb}
+    if colour in _WHITES:
+        return "turn_on", {"color_temp_kelvin": _WHITES[colour]}
     return "turn_on", {"color_name": colour.replace(" ", "")}
 
 
