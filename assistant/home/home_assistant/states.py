@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.home.model import Area, Device, Domain, Floor, Home
+from assistant.home import model
+from assistant.home.model import Area, Device, Domain, Floor, Home, OtherDomain
 
 #: Colour modes that mean a light can be dimmed (everything but on/off).
 _DIMMABLE = frozenset({"brightness", "color_temp", "hs", "xy", "rgb", "rgbw", "rgbww", "white"})
@@ -48,12 +49,10 @@ class Registries:
     exposed: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def domain_of(entity_id: str) -> Domain | None:
-    """The Hearth domain of an entity id, or None for a domain Hearth does not know."""
-    try:
-        return Domain(entity_id.partition(".")[0])
-    except ValueError:
-        return None
+def domain_of(entity_id: str) -> Domain | OtherDomain | None:
+    """The domain of an entity id (any of Home Assistant's); None for an id without one."""
+    name, dot, rest = entity_id.partition(".")
+    return model.domain_of(name) if name and dot and rest else None
 
 
 def is_exposed(entity_id: str, registries: Registries) -> bool:
@@ -88,7 +87,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def attributes_of(domain: Domain, state: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+def attributes_of(
+    domain: Domain | OtherDomain, state: str, raw: Mapping[str, Any]
+) -> dict[str, Any]:
     """Home Assistant's attributes in Hearth's units (the originals stay beside them)."""
     attributes = {k: _plain(v) for k, v in raw.items() if k not in _DROPPED}
     if domain is Domain.LIGHT:
@@ -120,7 +121,7 @@ def attributes_of(domain: Domain, state: str, raw: Mapping[str, Any]) -> dict[st
 def device_from_state(
     state: Mapping[str, Any], entry: Mapping[str, Any] | None, area: str | None
 ) -> Device | None:
-    """One entity as a Hearth Device; None for a domain Hearth does not know."""
+    """One entity as a Hearth Device (read-only when Hearth can't control its domain)."""
     entity_id = str(state.get("entity_id", ""))
     domain = domain_of(entity_id)
     if domain is None:

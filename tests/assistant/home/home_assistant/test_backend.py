@@ -106,7 +106,7 @@ def test_a_relative_step_starts_from_the_state_now(
 def test_a_bad_command_is_refused_before_anything_is_sent(
     ha: HomeAssistantBackend, fake: FakeHomeAssistant
 ) -> None:
-    with pytest.raises(CommandError, match="Hallway Light cannot be dimmed"):
+    with pytest.raises(CommandError, match="Hallway Light can't be dimmed"):
         ha.execute(
             [
                 Action("switch.kettle", ActionKind.TURN_ON),

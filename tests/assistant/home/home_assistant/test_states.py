@@ -68,7 +68,9 @@ def test_areas_floors_names_aliases_and_exposure() -> None:
     assert home.areas["kitchen"].aliases == ("galley",)
     assert home.floors["ground"].areas == ("kitchen",)
     assert home.floor_of_area("kitchen").name == "Ground Floor"  # type: ignore[union-attr]
-    assert set(home.devices) == {"light.bulb", "light.moved"}
+    # person.me has no registry entry but is exposed: shown and asked about, never commanded.
+    assert set(home.devices) == {"light.bulb", "light.moved", "person.me"}
+    assert not home.device("person.me").controllable
     bulb, moved = home.device("light.bulb"), home.device("light.moved")
     assert (bulb.name, bulb.area, bulb.aliases) == ("Hue bulb", "kitchen", ("lamp",))
     assert (moved.name, moved.area) == ("Reading Light", "den")  # the entity's own area wins
@@ -76,7 +78,7 @@ def test_areas_floors_names_aliases_and_exposure() -> None:
 
 def test_everything_enabled_when_exposure_is_not_required() -> None:
     home = build_home(REGISTRIES, STATES, exposed_only=False)
-    assert set(home.devices) == {"light.bulb", "light.moved", "switch.off_limits"}
+    assert set(home.devices) == {"light.bulb", "light.moved", "switch.off_limits", "person.me"}
 
 
 def test_attributes_in_hearths_units() -> None:
