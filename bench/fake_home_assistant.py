@@ -19,6 +19,7 @@ import asyncio
 import datetime as dt
 import itertools
 import socket
+import ssl
 import threading
 import uuid
 from collections.abc import Callable, Coroutine, Iterable
@@ -115,8 +116,15 @@ def state_from_home(home: Home) -> FakeState:
 class FakeHomeAssistant:
     """The server; ``url`` is what ``home_assistant.url`` would be set to."""
 
-    def __init__(self, state: FakeState, token: str = TOKEN, port: int | None = None) -> None:
+    def __init__(
+        self,
+        state: FakeState,
+        token: str = TOKEN,
+        port: int | None = None,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.data = state
+        self.tls = tls
         self.token = token
         self.port = port or free_port()
         self.slow_s = 0.0
@@ -134,7 +142,7 @@ class FakeHomeAssistant:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     # -- control (any thread) ---------------------------------------------------------------------
 
@@ -203,7 +211,7 @@ class FakeHomeAssistant:
         app.router.add_get("/api/websocket", self._websocket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self.tls).start()
 
     async def _stop(self) -> None:
         await self._drop()

@@ -200,6 +200,12 @@ class HomeAssistantBackend:
                 [],
                 (f"Home Assistant didn't answer within {timeout:g} s for {step.before.name}"),
             )
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # this command itself was given up (its deadline): not ours to swallow
+            # The link dropped and the client cancelled the calls waiting for an answer.
+            return step, [], f"{step.before.name}: the connection dropped before an answer"
         except Exception as err:  # noqa: BLE001 - a dropped link mid-call, said in one line
             return step, [], f"{step.before.name}: {describe(err, timeout)}"
         context = (answer or {}).get("context", {}).get("id") if isinstance(answer, dict) else None

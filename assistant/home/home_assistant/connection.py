@@ -81,11 +81,13 @@ def describe(error: BaseException, timeout_s: float) -> str:
         return f"Home Assistant refused the token ({error}); store a new one: hearth home set-token"
     if isinstance(error, TimeoutError | asyncio.TimeoutError):
         return f"no answer within {timeout_s:g} s"
-    if isinstance(inner, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
+    if isinstance(inner, aiohttp.ClientConnectorCertificateError):
         return (
             "its TLS certificate was not accepted (for a self-signed one: "
             "hearth config set home_assistant.verify_tls false)"
         )
+    if isinstance(inner, aiohttp.ClientSSLError):
+        return "the TLS handshake failed (if the server has no https, use an http:// address)"
     if isinstance(inner, aiohttp.WSServerHandshakeError):
         return f"no Home Assistant WebSocket API there (HTTP {inner.status})"
     if isinstance(inner, aiohttp.ClientConnectorError):
@@ -172,6 +174,10 @@ class Connection:
             future.cancel()
             raise BackendError(
                 f"Home Assistant didn't answer within {limit:g} s; it may still carry it out"
+            ) from None
+        except concurrent.futures.CancelledError:
+            raise BackendError(
+                "the connection to Home Assistant dropped before an answer"
             ) from None
         except BackendError:
             raise

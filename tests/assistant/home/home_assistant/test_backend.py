@@ -219,6 +219,20 @@ def test_a_dropped_connection_reconnects_and_catches_up(
     assert fake.state_of("switch.kettle")["state"] == "on"
 
 
+def test_a_connection_lost_during_a_call_is_one_line(
+    ha: HomeAssistantBackend, fake: FakeHomeAssistant
+) -> None:
+    fake.slow_s = 0.8
+    dropper = threading.Timer(0.2, fake.drop)
+    dropper.start()
+    try:
+        with pytest.raises(BackendError) as caught:
+            ha.execute([Action("switch.kettle", ActionKind.TURN_ON)])
+    finally:
+        dropper.join()
+    assert str(caught.value) == "Kettle: the connection dropped before an answer"
+
+
 def test_a_blip_reconnects_by_itself(
     ha: HomeAssistantBackend, fake: FakeHomeAssistant, waiter: Waiter
 ) -> None:
