@@ -160,6 +160,8 @@ class FakeHomeAssistant:
         self.stop()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self._loop.close()
 
     def drop(self) -> None:
         """Close every WebSocket (a network blip or a server restart); the port stays open."""

@@ -1,7 +1,7 @@
 """Home backends by name: the one list the config, the runtime and Settings read.
 
-A backend is where device state lives and where commands go (the simulated SQLite home; later
-an MQTT broker or a Home Assistant server). Each is described once here — its config name, the
+A backend is where device state lives and where commands go (the simulated SQLite home, a
+Home Assistant server, an MQTT broker). Each is described once here — its config name, the
 label people see, what it promises (:class:`Capability`) and how it is opened — so adding one
 is one entry, not a name spelled in three modules.
 
