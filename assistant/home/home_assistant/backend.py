@@ -1,12 +1,9 @@
 """The Home Assistant backend: the ``Backend`` protocol over one supervised WebSocket link.
 
-- **The home** is built from the server's area, floor, device and entity registries and its
-  states (``states.build_home``), by default only the entities exposed to Assist. ``home()``
-  never touches the network: it returns the snapshot the link keeps current.
-- **Live state**: ``state_changed`` events update the snapshot and are published as
-  ``DeviceChanged`` the moment they arrive (from the link's thread), whoever made the change —
-  Hearth, a wall switch or Home Assistant's own app. A registry change (a new entity, a renamed
-  area, an entity exposed) re-reads the registries, so no restart is needed.
+- **The home** is the server's registries and states (by default only the entities exposed to
+  Assist), kept current by ``live.LiveHome``: ``home()`` never touches the network. Changes are
+  published as ``DeviceChanged`` the moment they arrive (from the link's thread), whoever made
+  them — Hearth, a wall switch or Home Assistant's own app; registry changes need no restart.
 - **Commands** are checked exactly as on the simulated home (``effects``: same refusals, relative
   steps resolved from the state now, ``sensitivity``: an unlock asks first), then sent as service
   calls (``services``), all at once. Each waits for its confirmed state change (the
@@ -18,13 +15,10 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import threading
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.api_key import Secret, default_store
 from assistant.events import ConnectionChanged, ConnectionState, DeviceChanged, EventBus
@@ -33,27 +27,16 @@ from assistant.home.backend import BackendError, PartialFailure
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
 from assistant.home.home_assistant import services
 from assistant.home.home_assistant.connection import Client, Connection, Settings, describe
-from assistant.home.home_assistant.states import Registries, build_home, device_from_state
+from assistant.home.home_assistant.live import LiveHome, differs
 from assistant.home.model import Device, Home
 
 if TYPE_CHECKING:
     from assistant.config import HomeAssistantConfig
     from assistant.home.registry import BackendPlace
 
-_LOGGER = logging.getLogger(__name__)
 NAME = "home_assistant"
-#: Registry changes that can change the home's layout; each triggers one re-read.
-REGISTRY_EVENTS = (
-    "area_registry_updated",
-    "floor_registry_updated",
-    "device_registry_updated",
-    "entity_registry_updated",
-)
 #: How long a successful service call waits for its state change before reporting the state.
 CONFIRM_S = 2.0
-#: Registry events come in bursts (a device with ten entities); one re-read after the burst.
-RESYNC_DELAY_S = 0.3
-_CONTEXTS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -66,24 +49,12 @@ class _Step:
     call: services.ServiceCall | None
 
 
-def _differs(before: Device, after: Device) -> bool:
-    return (before.state, dict(before.attributes)) != (after.state, dict(after.attributes))
-
-
 class HomeAssistantBackend:
     """A Home Assistant server as a Hearth home; thread-safe."""
 
     def __init__(self, settings: Settings, bus: EventBus | None = None, exposed_only: bool = True):
         self._bus = bus
-        self._exposed_only = exposed_only
-        self._lock = threading.Lock()
-        self._registries = Registries()
-        self._states: dict[str, dict[str, Any]] = {}
-        self._home = Home()
-        # context id → entity ids it changed, (before, after): a scene's members, a confirmation.
-        self._contexts: OrderedDict[str, dict[str, tuple[Device, Device]]] = OrderedDict()
-        self._waiters: list[tuple[str, asyncio.Future[None]]] = []
-        self._resync: asyncio.TimerHandle | None = None
+        self._live = LiveHome(bus, exposed_only, self._resync)
         self._connection = Connection(settings, self._on_connected, self._on_state)
 
     @property
@@ -98,8 +69,7 @@ class HomeAssistantBackend:
     # -- the Backend protocol -------------------------------------------------------------------
 
     def home(self) -> Home:
-        with self._lock:
-            return self._home
+        return self._live.home()
 
     def execute(
         self, actions: Sequence[Action], *, allow_sensitive: bool = True
@@ -215,25 +185,15 @@ class HomeAssistantBackend:
     async def _confirmed(self, step: _Step, context: str | None) -> None:
         """Wait (briefly) until the call's state change has arrived."""
         entity = step.before.id
-        with self._lock:
-            arrived = context is not None and entity in self._contexts.get(context, {})
-            current = self._home.devices.get(entity)
-        if arrived or current is None or not _differs(current, step.predicted):
+        arrived = entity in self._live.changes_of(context)
+        current = self.home().devices.get(entity)
+        if arrived or current is None or not differs(current, step.predicted):
             return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        waiter = (entity, future)
-        self._waiters.append(waiter)
-        try:
-            await asyncio.wait_for(future, CONFIRM_S)
-        except TimeoutError:
-            pass  # done on the server, not (yet) visible: report the state as it is
-        finally:
-            self._waiters.remove(waiter)
+        await self._live.wait_for_change(entity, CONFIRM_S)
 
     def _results(self, step: _Step, context: str | None) -> list[ActionResult]:
-        with self._lock:
-            after = self._home.devices.get(step.before.id, step.before)
-            members = dict(self._contexts.get(context, {})) if context else {}
+        after = self.home().devices.get(step.before.id, step.before)
+        members = self._live.changes_of(context)
         results = [ActionResult(step.action, step.before, after)]
         for entity, (before, member_after) in members.items():
             if entity != step.before.id:  # a scene's or script's members, changed by this call
@@ -248,159 +208,13 @@ class HomeAssistantBackend:
             self._bus.publish(ConnectionChanged(NAME, state, message))
 
     async def _on_connected(self, client: Client) -> None:
-        await client.subscribe_events(self._on_state_changed, "state_changed")
-        for event in REGISTRY_EVENTS:
-            await client.subscribe_events(self._on_registry_changed, event)
-        await self._sync(client)
+        await self._live.subscribe(client)
+        await self._live.sync(client)
 
-    async def _sync(self, client: Client) -> None:
-        """Read the registries and every state; publish what changed since the last snapshot."""
-        from hass_client.exceptions import FailedCommand
-
-        async def floors() -> list[dict[str, Any]]:
-            try:
-                return await client.send_command("config/floor_registry/list")
-            except FailedCommand:  # servers before 2024.4 have no floors
-                return []
-
-        areas, floor_list, devices, entities, exposed, states = await asyncio.gather(
-            client.send_command("config/area_registry/list"),
-            floors(),
-            client.send_command("config/device_registry/list"),
-            client.send_command("config/entity_registry/list"),
-            client.send_command("homeassistant/expose_entity/list"),
-            client.send_command("get_states"),
-        )
-        registries = Registries(
-            areas, floor_list, devices, entities, dict(exposed.get("exposed_entities") or {})
-        )
-        wanted = [
-            s["entity_id"]
-            for s in states
-            if not self._exposed_only
-            or registries.exposed.get(s["entity_id"], {}).get("conversation") is True
-        ]
-        registered = {e["entity_id"] for e in entities}
-        ids = [i for i in wanted if i in registered]
-        if ids:  # the list leaves aliases out; the full entries have them
-            full = await client.send_command("config/entity_registry/get_entries", entity_ids=ids)
-            detailed = {i: e for i, e in (full or {}).items() if isinstance(e, dict)}
-            entities = [{**e, **detailed.get(e["entity_id"], {})} for e in entities]
-            registries = Registries(areas, floor_list, devices, entities, registries.exposed)
-        self._install(registries, {s["entity_id"]: s for s in states})
-
-    def _install(self, registries: Registries, states: dict[str, dict[str, Any]]) -> None:
-        with self._lock:
-            for entity, known in self._states.items():  # a change that came in while reading
-                read = states.get(entity)
-                if read is not None and _stamp(known) > _stamp(read):
-                    states[entity] = known
-            home = build_home(registries, states.values(), self._exposed_only)
-            old = self._home
-            self._registries, self._states, self._home = registries, states, home
-        self._publish(
-            [
-                _changed(old.devices[d.id], d)
-                for d in home.devices.values()
-                if d.id in old.devices and _differs(old.devices[d.id], d)
-            ]
-        )
-
-    def _on_registry_changed(self, event: Mapping[str, Any]) -> None:
-        loop = asyncio.get_running_loop()
-        if self._resync is not None:
-            self._resync.cancel()
-        self._resync = loop.call_later(RESYNC_DELAY_S, self._start_resync)
-
-    def _start_resync(self) -> None:
-        self._resync = None
-
-        async def resync() -> None:
-            client = self._connection.client
-            if client is not None:
-                try:
-                    await asyncio.wait_for(self._sync(client), self._connection.settings.timeout_s)
-                except Exception:  # the next change or reconnect syncs again
-                    _LOGGER.warning("re-reading Home Assistant's registries failed", exc_info=True)
-
-        asyncio.get_running_loop().create_task(resync())
-
-    def _on_state_changed(self, event: Mapping[str, Any]) -> None:
-        data = event.get("data") or {}
-        entity = str(data.get("entity_id", ""))
-        new = data.get("new_state")
-        context = (event.get("context") or {}).get("id") or (new or {}).get("context", {}).get("id")
-        changed: DeviceChanged | None = None
-        with self._lock:
-            known = self._states.get(entity)
-            if new is None:
-                self._states.pop(entity, None)
-            elif known is None or _stamp(new) >= _stamp(known):
-                self._states[entity] = dict(new)
-            else:
-                return  # older than what a sync already read
-            before = self._home.devices.get(entity)
-            if before is not None:
-                if new is None:
-                    devices = [d for d in self._home.devices.values() if d.id != entity]
-                    self._home = Home(
-                        self._home.areas.values(), devices, self._home.floors.values()
-                    )
-                else:
-                    after = device_from_state(new, None, before.area)
-                    if after is not None:
-                        after = _keep_names(after, before)
-                        self._home = self._home.with_device(after)
-                        if _differs(before, after):
-                            changed = _changed(before, after)
-                            if context:
-                                self._remember(context, entity, before, after)
-        for waiting, future in list(self._waiters):
-            if waiting == entity and not future.done():
-                future.set_result(None)
-        if changed is not None:
-            self._publish([changed])
-
-    def _remember(self, context: str, entity: str, before: Device, after: Device) -> None:
-        """Which entities a call changed (held under the lock)."""
-        changes = self._contexts.setdefault(context, {})
-        first = changes.get(entity, (before, after))[0]
-        changes[entity] = (first, after)
-        self._contexts.move_to_end(context)
-        while len(self._contexts) > _CONTEXTS_KEPT:
-            self._contexts.popitem(last=False)
-
-    def _publish(self, events: Sequence[DeviceChanged]) -> None:
-        if self._bus is not None:
-            for event in events:
-                self._bus.publish(event)
-
-
-def _stamp(state: Mapping[str, Any]) -> str:
-    """When Home Assistant last wrote a state (ISO text, so it sorts as it happened)."""
-    return str(state.get("last_updated", ""))
-
-
-def _keep_names(after: Device, before: Device) -> Device:
-    """A state change keeps the registry's name and aliases (the state only has friendly_name)."""
-    return Device(
-        after.id,
-        before.name,
-        after.domain,
-        before.area,
-        before.aliases,
-        after.state,
-        after.attributes,
-    )
-
-
-def _changed(before: Device, after: Device) -> DeviceChanged:
-    return DeviceChanged(
-        device_id=after.id,
-        state=after.state,
-        attributes=dict(after.attributes),
-        previous_state=before.state,
-    )
+    async def _resync(self) -> None:
+        client = self._connection.client
+        if client is not None:
+            await asyncio.wait_for(self._live.sync(client), self._connection.settings.timeout_s)
 
 
 def _per_device(results: list[ActionResult]) -> list[ActionResult]:
