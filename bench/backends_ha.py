@@ -31,7 +31,8 @@ from assistant.home.commands import Action, ActionKind
 from assistant.home.loader import load_home
 from assistant.home.model import Home
 from assistant.home.simulated import SimulatedBackend
-from bench.fake_home_assistant import TOKEN, FakeHomeAssistant, state_from_home
+from bench.fake_home_assistant import TOKEN, FakeHomeAssistant
+from bench.fake_home_assistant_data import state_from_home
 from bench.intents import percentile
 
 RESULTS = Path(__file__).parent / "results"

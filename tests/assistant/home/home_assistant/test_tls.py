@@ -15,7 +15,8 @@ from assistant.home.backend import BackendError
 from assistant.home.home_assistant.backend import HomeAssistantBackend
 from assistant.home.home_assistant.connection import Settings
 from assistant.home.model import Home
-from bench.fake_home_assistant import TOKEN, FakeHomeAssistant, state_from_home
+from bench.fake_home_assistant import TOKEN, FakeHomeAssistant
+from bench.fake_home_assistant_data import state_from_home
 
 pytest.importorskip("cryptography")
 
