@@ -14,7 +14,7 @@ import getpass
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from assistant import config as config_module
 from assistant.api_key import KeyLocation, Secret, default_store, mask
@@ -60,6 +60,11 @@ def test_connection(config: Config, config_file: Path | None = None) -> str:
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def add_subcommand(sub: Any) -> None:
+    """Register ``hearth home`` on the CLI's subparsers (an entry of ``assistant.cli.COMMANDS``)."""
+    add_arguments(sub.add_parser("home", help="connect Hearth to a Home Assistant server"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

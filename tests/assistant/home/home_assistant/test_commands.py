@@ -93,3 +93,13 @@ def test_the_settings_line(fake: FakeHomeAssistant) -> None:
     assert "no Home Assistant token" in commands.test_connection(config)
     run(["set-token"], stdin=TOKEN)
     assert commands.test_connection(config).startswith("Connected to Home Assistant")
+
+
+def test_it_mounts_as_hearth_home(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hearth")
+    commands.add_subcommand(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["home", "set-token"])
+    assert (args.command, args.home_command) == ("home", "set-token")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["home"])  # a subcommand is required
+    assert "set-token" in capsys.readouterr().err
