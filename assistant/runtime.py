@@ -104,7 +104,7 @@ def build_runtime(
         backend = spec.open(BackendPlace(home, data, bus, config))
         store = SessionStore(data / "session.sqlite3")
     room = this_room if this_room is not None else (config.home.this_room or None)
-    if room and home.find_area(room) is None:
+    if room and backend.home().find_area(room) is None:  # the backend's home: a server's rooms
         backend.close()
         raise BackendError(f"'this room' is set to {room!r}, but the home has no such area")
     try:

@@ -61,6 +61,10 @@ class HomeAssistantBackend:
     def connection(self) -> Connection:
         return self._connection
 
+    def status(self) -> ConnectionChanged:
+        """The link as it is now: a window opened later shows this, then follows the events."""
+        return ConnectionChanged(NAME, self._connection.state, self._connection.message)
+
     def start(self) -> HomeAssistantBackend:
         """Connect and read the home; BackendError (one line) if the server can't be used."""
         self._connection.start()

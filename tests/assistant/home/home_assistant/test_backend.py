@@ -204,9 +204,11 @@ def test_a_slow_service_call_times_out_with_a_clear_error(
 def test_a_dropped_connection_reconnects_and_catches_up(
     ha: HomeAssistantBackend, fake: FakeHomeAssistant, waiter: Waiter
 ) -> None:
+    assert ha.status().state is ConnectionState.CONNECTED
     fake.stop()
     reconnecting = waiter.connection(ConnectionState.RECONNECTING)
     assert "retrying in" in reconnecting.message
+    assert ha.status().state is ConnectionState.RECONNECTING
     with pytest.raises(BackendError, match="^Home Assistant isn't reachable"):
         ha.execute([Action("switch.kettle", ActionKind.TURN_ON)])
     fake.set_state("switch.printer", "on")  # changed while Hearth could not hear it

@@ -52,3 +52,13 @@ def test_the_runtime_controls_home_assistant_when_configured(fake: FakeHomeAssis
 def test_an_unconfigured_server_is_refused_in_one_line() -> None:
     with pytest.raises(BackendError, match="^Home Assistant has no address yet"):
         build_runtime(ha_config(""))
+
+
+def test_this_room_is_one_of_the_servers_areas(fake: FakeHomeAssistant) -> None:
+    """ "This room" is checked against the home the backend has, not the (unused) home file."""
+    fake.data.areas.append({"area_id": "studio", "name": "Studio", "aliases": [], "floor_id": None})
+    default_store(config_path(), Secret.HOME_ASSISTANT_TOKEN).set(TOKEN)
+    runtime = build_runtime(ha_config(fake.url), this_room="Studio")
+    runtime.close()
+    with pytest.raises(BackendError, match="no such area"):
+        build_runtime(ha_config(fake.url), this_room="Attic")
