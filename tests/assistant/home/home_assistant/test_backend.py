@@ -16,7 +16,7 @@ from assistant.home.commands import Action, ActionKind, CommandError
 from assistant.home.home_assistant.backend import HomeAssistantBackend
 from assistant.home.model import Home
 from assistant.home.sensitivity import NeedsConfirmation
-from bench.fake_home_assistant import FakeHomeAssistant, free_port
+from bench.fake_home_assistant import TOKEN, FakeHomeAssistant, free_port
 from tests.assistant.home.home_assistant.conftest import Waiter, settings
 
 
@@ -299,3 +299,18 @@ def _eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.02)
+
+
+def test_a_revoked_token_fails_until_asked_to_retry(
+    ha: HomeAssistantBackend, fake: FakeHomeAssistant, waiter: Waiter
+) -> None:
+    fake.token = "rotated"
+    fake.drop()
+    failed = waiter.connection(ConnectionState.FAILED)
+    assert "refused the token" in failed.message and "hearth home set-token" in failed.message
+    connections = fake.connections
+    waiter.clear()
+    fake.token = TOKEN  # a new token stored, say
+    ha.refresh()  # "try again now": no backoff left to wait for
+    waiter.connection(ConnectionState.CONNECTED)
+    assert fake.connections == connections + 1
