@@ -55,6 +55,7 @@ class FakeHomeAssistant:
         self.token = token
         self.port = port or free_port()
         self.slow_s = 0.0
+        self.admin = True  # False: the token's user may not read the registries
         self.failing: set[str] = set()  # "light.turn_on" or an entity id: that call errors
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self.connections = 0
@@ -194,6 +195,9 @@ class FakeHomeAssistant:
             },
         }
         kind = msg.get("type")
+        if not self.admin and str(kind).startswith("config/"):
+            await self._error(ws, msg["id"], "unauthorized", "Unauthorized")
+            return
         if kind == "subscribe_events":
             self._subscriptions.setdefault(ws, {})[msg["id"]] = msg.get("event_type", "*")
             await self._reply(ws, msg["id"], None)

@@ -78,7 +78,7 @@ def describe(error: BaseException, timeout_s: float) -> str:
 
     inner = getattr(error, "error", None) or error.__cause__ or error
     if isinstance(error, hass.AuthenticationFailed):
-        return f"Home Assistant refused the token ({error}); store a new one: hearth home set-token"
+        return f"refused the token ({error}); store a new one: hearth home set-token"
     if isinstance(error, TimeoutError | asyncio.TimeoutError):
         return f"no answer within {timeout_s:g} s"
     if isinstance(inner, aiohttp.ClientConnectorCertificateError):
@@ -94,6 +94,9 @@ def describe(error: BaseException, timeout_s: float) -> str:
         number = inner.os_error.errno
         reason = os.strerror(number) if number else inner.os_error.strerror or "cannot connect"
         return reason[:1].lower() + reason[1:] if reason else "cannot connect"
+    if isinstance(error, hass.FailedCommand):
+        admin = " (the token must be an administrator's)" if "nauthorized" in str(error) else ""
+        return f"refused a request: {error}{admin}"
     if isinstance(error, hass.ConnectionFailed | hass.NotConnected | ConnectionError):
         return "the connection dropped"
     if isinstance(error, hass.InvalidMessage | KeyError | TypeError | ValueError):
@@ -139,10 +142,6 @@ class Connection:
         """The connected client (use it only on the link's thread), or None."""
         return self._client
 
-    @property
-    def thread(self) -> threading.Thread:
-        return self._thread
-
     def start(self) -> None:
         """Connect; BackendError (one line) unless the first attempt succeeds in time."""
         self._thread.start()
@@ -184,11 +183,6 @@ class Connection:
         except Exception as err:  # noqa: BLE001 - any library error becomes one line
             raise BackendError(f"Home Assistant: {describe(err, limit)}") from None
 
-    def submit(self, work: Callable[[], Awaitable[None]]) -> None:
-        """Schedule ``work`` on the loop without waiting (a re-sync after a registry change)."""
-        if not self._closing:
-            asyncio.run_coroutine_threadsafe(work(), self._loop)
-
     def retry_now(self) -> None:
         """Skip the rest of the backoff (or retry after a refused token): try to connect now."""
         if self._state is not ConnectionState.CONNECTED and not self._closing:
@@ -218,6 +212,12 @@ class Connection:
     def _where(self) -> str:
         return f"{NOT_REACHABLE} at {self.settings.url}"
 
+    def _failure(self, reason: str) -> str:
+        """ "Home Assistant at URL refused …" when it answered no, else "… isn't reachable at"."""
+        if reason.startswith("refused"):
+            return f"Home Assistant at {self.settings.url} {reason}"
+        return f"{self._where()}: {reason}"
+
     def _poke(self) -> None:
         if self._wake is not None:
             self._wake.set()
@@ -243,14 +243,15 @@ class Connection:
             refused = False
             try:
                 await self._connect_once()
-                delay = self.settings.backoff_initial_s
             except AuthenticationFailed as err:
                 reason, refused = describe(err, self.settings.timeout_s), True
             except Exception as err:  # noqa: BLE001 - any failure means: try again later
                 reason = describe(err, self.settings.timeout_s)
+            if self._state is ConnectionState.CONNECTED:
+                delay = self.settings.backoff_initial_s  # it worked for a while: start over
             if not self._first.is_set():
                 error = ConnectionRefused if refused else BackendError
-                self._first_error = error(f"{self._where()}: {reason}")
+                self._first_error = error(self._failure(reason))
                 self._first.set()
                 return
             if self._closing:
@@ -266,7 +267,7 @@ class Connection:
                     pass
                 delay = min(delay * 2, self.settings.backoff_max_s)
             self._wake.clear()
-        self._set_state(ConnectionState.FAILED, "closed")
+        self._state, self._message = ConnectionState.FAILED, "closed"  # nobody to tell: closing
 
     async def _connect_once(self) -> None:
         """Open, authenticate, let the owner subscribe and sync, then serve until the link drops."""

@@ -249,11 +249,20 @@ def test_a_wrong_token_is_one_line(fake: FakeHomeAssistant) -> None:
     with pytest.raises(BackendError) as caught:
         HomeAssistantBackend(settings(fake.url, token="wrong")).start()
     message = str(caught.value)
-    assert "\n" not in message
-    assert message.startswith(
-        f"Home Assistant isn't reachable at {fake.url}: Home Assistant refused the token"
+    assert message == (
+        f"Home Assistant at {fake.url} refused the token (Invalid access token or password); "
+        "store a new one: hearth home set-token"
     )
-    assert "hearth home set-token" in message
+
+
+def test_a_token_without_admin_rights_is_one_line(fake: FakeHomeAssistant) -> None:
+    fake.admin = False
+    with pytest.raises(BackendError) as caught:
+        HomeAssistantBackend(settings(fake.url)).start()
+    assert str(caught.value) == (
+        f"Home Assistant at {fake.url} refused a request: Unauthorized "
+        "(the token must be an administrator's)"
+    )
 
 
 def test_a_refused_connection_is_one_line() -> None:
