@@ -64,6 +64,12 @@ def _temperature(device: Device, params: dict[str, Any]) -> tuple[str, dict[str,
     return "set_temperature", {"temperature": float(params["temperature"])}
 
 
+def _play(device: Device, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    if "media_title" in params:  # Hearth's library names a title; Home Assistant needs its id
+        raise CommandError(f"{device.name} can resume here, but not play a chosen title")
+    return "media_play", {}
+
+
 def _volume(device: Device, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return "volume_set", {"volume_level": round(float(params["volume"]) / 100, 2)}
 
@@ -112,7 +118,7 @@ SERVICES: dict[Domain, dict[ActionKind, Mapper]] = {
         ActionKind.TURN_ON: _plain("turn_on"),
         ActionKind.TURN_OFF: _plain("turn_off"),
         ActionKind.TOGGLE: _plain("toggle"),
-        ActionKind.MEDIA_PLAY: _plain("media_play"),
+        ActionKind.MEDIA_PLAY: _play,
         ActionKind.MEDIA_PAUSE: _plain("media_pause"),
         ActionKind.STOP: _plain("media_stop"),
         ActionKind.MEDIA_NEXT: _plain("media_next_track"),

@@ -152,3 +152,10 @@ def test_undo_becomes_neutral_actions() -> None:
     assert services.restoring_actions(locked, locked.with_state("unlocked")) == [
         Action("lock.l", ActionKind.UNLOCK)
     ]
+
+
+def test_a_chosen_title_is_refused_not_replaced_by_resume() -> None:
+    tv = Device("media_player.tv", "TV", Domain.MEDIA_PLAYER, state="paused")
+    assert services.service_call(tv, Action(tv.id, ActionKind.MEDIA_PLAY)).service == "media_play"
+    with pytest.raises(CommandError, match="not play a chosen title"):
+        services.service_call(tv, Action(tv.id, ActionKind.MEDIA_PLAY, {"media_title": "Jazz"}))
