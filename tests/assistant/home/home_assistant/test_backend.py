@@ -323,3 +323,20 @@ def test_a_revoked_token_fails_until_asked_to_retry(
     ha.refresh()  # "try again now": no backoff left to wait for
     waiter.connection(ConnectionState.CONNECTED)
     assert fake.connections == connections + 1
+
+
+def test_a_scenes_members_come_back_with_the_call_and_can_be_undone(
+    ha: HomeAssistantBackend, fake: FakeHomeAssistant
+) -> None:
+    results = ha.execute([Action("scene.movie_night", ActionKind.TURN_ON)])
+    members = {r.after.id: r.after.state for r in results if r.via == "scene.movie_night"}
+    # The members Home Assistant changed under the scene call's context, and only those.
+    assert members == {
+        "light.tv_backlight": "on",
+        "cover.living_room_blinds": "closed",
+        "media_player.living_room_tv": "playing",
+    }
+    ha.restore(results)
+    assert fake.state_of("light.tv_backlight")["state"] == "off"
+    assert fake.state_of("cover.living_room_blinds")["attributes"]["current_position"] == 100
+    assert fake.state_of("media_player.living_room_tv")["state"] == "off"
