@@ -52,9 +52,9 @@ class _Step:
 class HomeAssistantBackend:
     """A Home Assistant server as a Hearth home; thread-safe."""
 
-    def __init__(self, settings: Settings, bus: EventBus | None = None, exposed_only: bool = True):
+    def __init__(self, settings: Settings, bus: EventBus | None = None) -> None:
         self._bus = bus
-        self._live = LiveHome(bus, exposed_only, self._resync)
+        self._live = LiveHome(bus, self._resync)
         self._connection = Connection(settings, self._on_connected, self._on_state)
 
     @property
@@ -239,7 +239,7 @@ def open_backend(place: BackendPlace) -> HomeAssistantBackend:
 
     config = place.config or Config()
     settings = settings_from(config.home_assistant, config_module.config_path())
-    backend = HomeAssistantBackend(settings, place.bus, config.home_assistant.exposed_only)
+    backend = HomeAssistantBackend(settings, place.bus)
     return backend.start()
 
 

@@ -37,16 +37,15 @@ def check_connection(config: Config, config_file: Path | None = None) -> Connect
 
     try:
         settings = settings_from(config.home_assistant, config_file or config_module.config_path())
-        backend = HomeAssistantBackend(settings, None, config.home_assistant.exposed_only)
+        backend = HomeAssistantBackend(settings)
         backend.start()
     except BackendError as err:
         return ConnectionReport(False, str(err))
     try:
         home = backend.home()
-        exposed = "exposed to Assist " if config.home_assistant.exposed_only else ""
         line = (
             f"Connected to Home Assistant {backend.connection.version} at "
-            f"{config.home_assistant.url}: {len(home.devices)} devices {exposed}in "
+            f"{config.home_assistant.url}: {len(home.devices)} devices exposed to Assist in "
             f"{len(home.areas)} areas"
         )
         return ConnectionReport(True, line)

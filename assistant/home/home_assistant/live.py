@@ -24,7 +24,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from assistant.events import DeviceChanged, EventBus
-from assistant.home.home_assistant.states import Registries, build_home, device_from_state
+from assistant.home.home_assistant.states import (
+    Registries,
+    build_home,
+    device_from_state,
+    is_exposed,
+)
 from assistant.home.model import Device, Home
 
 _LOGGER = logging.getLogger(__name__)
@@ -52,11 +57,9 @@ class LiveHome:
     def __init__(
         self,
         bus: EventBus | None,
-        exposed_only: bool,
         resync: Callable[[], Awaitable[None]],
     ) -> None:
         self._bus = bus
-        self._exposed_only = exposed_only
         self._resync = resync
         self._lock = threading.Lock()
         self._states: dict[str, dict[str, Any]] = {}
@@ -113,14 +116,12 @@ class LiveHome:
         registries = Registries(
             areas, floor_list, devices, entities, dict(exposed.get("exposed_entities") or {})
         )
-        wanted = [
+        registered = {e["entity_id"] for e in entities}
+        ids = [
             s["entity_id"]
             for s in states
-            if not self._exposed_only
-            or registries.exposed.get(s["entity_id"], {}).get("conversation") is True
+            if s["entity_id"] in registered and is_exposed(s["entity_id"], registries)
         ]
-        registered = {e["entity_id"] for e in entities}
-        ids = [i for i in wanted if i in registered]
         if ids:  # the list leaves aliases out; the full entries have them
             full = await client.send_command("config/entity_registry/get_entries", entity_ids=ids)
             detailed = {i: e for i, e in (full or {}).items() if isinstance(e, dict)}
@@ -134,7 +135,7 @@ class LiveHome:
                 read = states.get(entity)
                 if read is not None and _stamp(known) > _stamp(read):
                     states[entity] = known
-            home = build_home(registries, states.values(), self._exposed_only)
+            home = build_home(registries, states.values())
             old = self._home
             self._states, self._home = states, home
         self._publish(
