@@ -26,7 +26,7 @@ def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
 
 
 def configure(url: str) -> Config:
-    config = replace(Config(), home_assistant=HomeAssistantConfig(url=url, timeout_s=1.0))
+    config = replace(Config(), home_assistant=HomeAssistantConfig(url=url, timeout_s=5.0))
     config_module.save(config)
     return config
 

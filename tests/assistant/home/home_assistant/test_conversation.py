@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from assistant.conversation import Conversation
 from assistant.events import ConnectionState
+from assistant.home.home_assistant.backend import HomeAssistantBackend
+from assistant.session import SessionStore
 from bench.fake_home_assistant import FakeHomeAssistant
-from tests.assistant.home.home_assistant.conftest import Waiter
+from intents.engine import IntentEngine
+from tests.assistant.home.home_assistant.conftest import SLOW_TIMEOUT_S, Waiter, settings
 
 
 def test_typed_commands_change_the_servers_state(
@@ -59,9 +62,15 @@ def test_a_command_while_disconnected_gets_a_clear_reply(
 
 
 def test_a_slow_service_call_gets_a_clear_reply(
-    ha_conversation: Conversation, fake: FakeHomeAssistant
+    fake: FakeHomeAssistant, engine: IntentEngine
 ) -> None:
-    fake.slow_s = 3.0
-    result = ha_conversation.handle("turn on the kettle")
-    assert "didn't answer within 1 s" in result.response
+    backend = HomeAssistantBackend(settings(fake.url, timeout_s=SLOW_TIMEOUT_S)).start()
+    store = SessionStore(None)
+    fake.slow_s = SLOW_TIMEOUT_S * 4
+    try:
+        result = Conversation(backend, engine, store=store).handle("turn on the kettle")
+    finally:
+        backend.close()
+        store.close()
+    assert "didn't answer within 0.5 s" in result.response
     assert result.to_dict()["actions"] == []

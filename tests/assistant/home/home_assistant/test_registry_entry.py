@@ -18,7 +18,7 @@ def ha_config(url: str) -> Config:
     return replace(
         Config(),
         home=HomeConfig(backend="home_assistant"),
-        home_assistant=HomeAssistantConfig(url=url, timeout_s=1.0),
+        home_assistant=HomeAssistantConfig(url=url, timeout_s=5.0),
     )
 
 

@@ -66,7 +66,7 @@ def tls_fake(demo_home: Home, tmp_path: Path) -> Iterator[FakeHomeAssistant]:
 
 def test_a_self_signed_certificate_is_refused_in_one_line(tls_fake: FakeHomeAssistant) -> None:
     with pytest.raises(BackendError) as caught:
-        HomeAssistantBackend(Settings(tls_fake.url, TOKEN, timeout_s=1.0)).start()
+        HomeAssistantBackend(Settings(tls_fake.url, TOKEN, timeout_s=5.0)).start()
     assert str(caught.value) == (
         f"Home Assistant isn't reachable at {tls_fake.url}: its TLS certificate was not accepted "
         "(for a self-signed one: hearth config set home_assistant.verify_tls false)"
@@ -75,7 +75,7 @@ def test_a_self_signed_certificate_is_refused_in_one_line(tls_fake: FakeHomeAssi
 
 def test_with_verification_off_it_connects(tls_fake: FakeHomeAssistant) -> None:
     backend = HomeAssistantBackend(
-        Settings(tls_fake.url, TOKEN, verify_tls=False, timeout_s=1.0)
+        Settings(tls_fake.url, TOKEN, verify_tls=False, timeout_s=5.0)
     ).start()
     try:
         assert backend.home().devices
@@ -86,7 +86,7 @@ def test_with_verification_off_it_connects(tls_fake: FakeHomeAssistant) -> None:
 def test_https_to_a_plain_server_is_its_own_line(fake: FakeHomeAssistant) -> None:
     url = fake.url.replace("http://", "https://")
     with pytest.raises(BackendError) as caught:
-        HomeAssistantBackend(Settings(url, TOKEN, timeout_s=1.0)).start()
+        HomeAssistantBackend(Settings(url, TOKEN, timeout_s=5.0)).start()
     assert str(caught.value) == (
         f"Home Assistant isn't reachable at {url}: the TLS handshake failed "
         "(if the server has no https, use an http:// address)"
