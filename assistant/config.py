@@ -73,6 +73,20 @@ class MqttConfig:
 
 
 @dataclass(frozen=True)
+class HomeAssistantConfig:
+    """A Home Assistant server (``home.backend = "home_assistant"``); the token is in the keyring."""
+
+    url: str = ""  # e.g. http://homeassistant.local:8123; only entities exposed to Assist are used
+    verify_tls: bool = True
+    timeout_s: float = 10.0  # each call: connecting, a service call, its confirmed state change
+
+    def validate(self) -> None:
+        _positive("home_assistant.timeout_s", self.timeout_s)
+        if self.url and not self.url.startswith(("http://", "https://", "ws://", "wss://")):
+            raise ConfigError(f"home_assistant.url must start with http(s)://, not {self.url!r}")
+
+
+@dataclass(frozen=True)
 class ConversationConfig:
     """How long pending questions and context live."""
 
@@ -211,6 +225,7 @@ class Config:
     """All settings; each section is one subsystem's."""
 
     home: HomeConfig = field(default_factory=HomeConfig)
+    home_assistant: HomeAssistantConfig = field(default_factory=HomeAssistantConfig)
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     vad: VadConfig = field(default_factory=VadConfig)

@@ -45,6 +45,7 @@ class EventType(StrEnum):
     UTTERANCE_TIMINGS = "utterance-timings"
     CANCELLED = "cancelled"
     TIMER_FINISHED = "timer-finished"
+    CONNECTION = "connection"
 
 
 class Stage(StrEnum):
@@ -57,6 +58,14 @@ class Stage(StrEnum):
     ACTION = "action"
     REPLY = "reply"
     CLOUD = "cloud"
+
+
+class ConnectionState(StrEnum):
+    """A remote home's link: working, being re-established, or given up on (wrong token)."""
+
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
 
 
 class PipelineState(StrEnum):
@@ -299,6 +308,17 @@ class Cancelled(Event):
     reason: str
     state: PipelineState
     turn_id: str = ""
+
+
+@dataclass(frozen=True)
+class ConnectionChanged(Event):
+    """A remote home backend (``backend``: its config name) connected, lost or gave up its link;
+    ``message`` is one line for the status bar ("connection refused, retrying in 4 s")."""
+
+    type: ClassVar[EventType] = EventType.CONNECTION
+    backend: str
+    state: ConnectionState
+    message: str = ""
 
 
 Listener = Callable[[Event], None]

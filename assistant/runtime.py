@@ -142,7 +142,7 @@ def build_runtime(
         store = SessionStore(data / "session.sqlite3")
         services = Services.in_folder(data)
     room = this_room if this_room is not None else (config.home.this_room or None)
-    if room and home.find_area(room) is None:
+    if room and backend.home().find_area(room) is None:  # the backend's home: a server's rooms
         backend.close()
         raise BackendError(f"'this room' is set to {room!r}, but the home has no such area")
     try:

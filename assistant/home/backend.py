@@ -23,6 +23,9 @@ class Backend(Protocol):
     ) -> list[ActionResult]:
         """Run the commands as one unit: all of them happen, or none (CommandError/BackendError).
 
+        A remote backend that cannot roll back (capability ATOMIC absent) checks every command
+        before sending any; when some then fail on the server it raises ``PartialFailure``.
+
         Relative steps are computed from the state at that moment. With ``allow_sensitive``
         false, a change that would open a lock, door or alarm raises
         ``sensitivity.NeedsConfirmation`` and nothing happens.

@@ -1,7 +1,7 @@
 """Home backends by name: the one list the config, the runtime and Settings read.
 
-A backend is where device state lives and where commands go (the simulated SQLite home; later
-an MQTT broker or a Home Assistant server). Each is described once here — its config name, the
+A backend is where device state lives and where commands go (the simulated SQLite home, a
+Home Assistant server, an MQTT broker). Each is described once here — its config name, the
 label people see, what it promises (:class:`Capability`) and how it is opened — so adding one
 is one entry, not a name spelled in three modules.
 
@@ -25,7 +25,7 @@ from assistant.home.backend import Backend, BackendError
 from assistant.home.model import Home
 
 if TYPE_CHECKING:
-    from assistant.config import Config
+    from assistant.config import Config  # the config imports this module
 
 NOT_AVAILABLE = "not available in this version"
 
@@ -44,7 +44,8 @@ class Capability(Flag):
 
 @dataclass(frozen=True)
 class BackendPlace:
-    """What a backend is opened with: the home's layout, where it may keep state, the bus."""
+    """What a backend is opened with: the home's layout, where it may keep state, the bus, and
+    the settings (a remote backend's server and timeouts; None: the defaults)."""
 
     home: Home
     state_dir: Path
@@ -86,6 +87,12 @@ def _mqtt(place: BackendPlace) -> Backend:
     return open_backend(place)
 
 
+def _home_assistant(place: BackendPlace) -> Backend:
+    from assistant.home.home_assistant.backend import open_backend  # aiohttp: only when used
+
+    return open_backend(place)
+
+
 BACKENDS: dict[str, BackendSpec] = {
     spec.name: spec
     for spec in (
@@ -102,7 +109,14 @@ BACKENDS: dict[str, BackendSpec] = {
             _mqtt,
             remote=True,
         ),
-        BackendSpec("home_assistant", "Home Assistant", Capability.NONE),
+        BackendSpec(
+            "home_assistant",
+            "Home Assistant",
+            # Each device's service call stands alone on the server: not ATOMIC (PartialFailure).
+            Capability.UNDO | Capability.REPORTS_OUTSIDE_CHANGES,
+            _home_assistant,
+            remote=True,
+        ),
     )
 }
 

@@ -16,8 +16,8 @@ from assistant.home.model import Home
 from assistant.home.registry import BACKENDS, BackendPlace, Capability, backend_spec
 from assistant.runtime import build_runtime
 
-# Remote backends need their server running: their own tests (e.g. tests/assistant/home/mqtt)
-# keep the same promises against a real one.
+#: Backends that open on this computer alone. Remote ones (a server) are held to the same
+#: promises against their fake servers: tests/assistant/home/home_assistant/.
 AVAILABLE = [spec for spec in BACKENDS.values() if spec.available and not spec.remote]
 
 
