@@ -53,7 +53,7 @@ WILDCARDS: dict[str, tuple[str, ...]] = {
     "search_query": ("jazz", "the beatles", "bohemian rhapsody", "rain sounds", "the news"),
     "item": ("milk", "eggs", "paper towels", "dog food", "batteries"),
     "message": ("dinner is ready", "time to leave", "the movie is starting"),
-    "timer_name": ("pizza", "tea", "laundry"),
+    "timer_name": ("pizza", "tea", "boiled eggs"),
     "state": ("home", "work", "school"),
     "timer_command": ("turn off the lights", "open the blinds"),
 }
@@ -125,7 +125,8 @@ class Sampler:
         if isinstance(slot_list, RangeSlotList):
             numbers = list(range(slot_list.start, slot_list.stop + 1, slot_list.step))
             number = self.rng.choice(numbers[1:] or numbers)
-            slots[ref.slot_name] = number
+            value = number * slot_list.multiplier if slot_list.multiplier else number
+            slots[ref.slot_name] = int(value) if float(value).is_integer() else value
             return [str(number)]
         if isinstance(slot_list, WildcardSlotList):
             pool = WILDCARDS.get(ref.slot_name) or WILDCARDS.get(ref.list_name) or ("something",)
