@@ -179,9 +179,10 @@ class IntentEngine:
             return None
         lists = self._slot_lists(vocabulary)
         present = lists.present_lists(cleaned)
+        spoken = spoken_words(cleaned)
         results = recognize_all(
             cleaned,
-            self._pruner.for_present(present),
+            self._pruner.for_present(present, spoken),
             slot_lists=lists.slot_lists,
             intent_context=intent_context(context),
             language=self.language,
@@ -192,7 +193,7 @@ class IntentEngine:
             # templates that take the room from the context are tried with a stand-in.
             results = recognize_all(
                 cleaned,
-                self._here_pruner.for_present(present),
+                self._here_pruner.for_present(present, spoken),
                 slot_lists=lists.slot_lists,
                 intent_context=intent_context(context, stand_in=True),
                 language=self.language,

@@ -163,6 +163,7 @@ def test_template_pruning_gives_the_same_result_as_the_full_set(engine: IntentEn
 
     from assistant.home.loader import load_home
     from assistant.home.vocab import vocabulary_from_home
+    from bench import sets
     from bench.intents import NO_MATCH, generate_home, matching_sentences
     from tests.assistant.test_commands_e2e import CASES
 
@@ -171,6 +172,8 @@ def test_template_pruning_gives_the_same_result_as_the_full_set(engine: IntentEn
         lists = engine._slot_lists(vocab).slot_lists
         cases = [p.values[0] for p in CASES]
         sentences = [c.text for c in cases] + matching_sentences(home, 60) + NO_MATCH
+        # Every phrasing family: templates of every intent, natural and out-of-scope sentences.
+        sentences += [e.text for name in sets.SETS for e in sets.load(name)[::7]]
         for text in sentences:
             fast = engine.recognize(text, vocab)
             full = None
