@@ -33,6 +33,7 @@ ABILITIES: dict[str, str] = {
     "HassVacuumCleanArea": "clean just one room",
     "HassLawnMowerStartMowing": "start a lawn mower",
     "HassLawnMowerDock": "dock a lawn mower",
+    "HearthClimateStep": "change the temperature by steps",
 }
 
 
