@@ -270,7 +270,7 @@ class Conversation:
             ]
         for candidate, score in dict.fromkeys(candidates):
             recognition = self.engine.recognize(candidate, vocabulary, context)
-            if recognition is not None:
+            if recognition is not None and not recognition.wildcard_slots:
                 return replace(recognition, source="fuzzy", confidence=score, text=text)
         return None
 

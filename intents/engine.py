@@ -85,6 +85,9 @@ class Recognition:
     response_key: str | None = None
     slot_texts: dict[str, str] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
+    # Slots filled by free text ("play {search_query}"): any words fit them, so a repaired
+    # (fuzzy) sentence that only matches through one proves nothing.
+    wildcard_slots: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -295,6 +298,7 @@ class IntentEngine:
             response_key=result.response,
             slot_texts=slot_texts,
             context=context,
+            wildcard_slots=tuple(e.name for e in result.entities_list if e.is_wildcard),
         )
 
     def _slot_lists(self, vocabulary: Vocabulary) -> _Lists:

@@ -7,6 +7,7 @@ import pytest
 from assistant.conversation import Conversation
 from assistant.home.simulated import SimulatedBackend
 from intents.catalog import ABILITIES, not_yet
+from tests.conftest import ConversationFactory
 
 NOT_YET = [
     ("set a timer for 5 minutes", "HassStartTimer", "Sorry, I can't set timers yet"),
@@ -43,3 +44,14 @@ def test_every_package_intent_without_a_planner_has_words() -> None:
     unplanned = set(package["intents"]) - set(HANDLERS) - {"HassNevermind"}
     assert unplanned <= set(ABILITIES), sorted(unplanned - set(ABILITIES))
     assert not_yet("SomethingElse") == "Sorry, I can't do that yet"
+
+
+def test_a_repair_never_lands_on_free_text(make_conversation: ConversationFactory) -> None:
+    """ "plug in the christmas tree" repaired to "play in the christmas tree" would match
+    "play {search_query}": a wildcard fits any words, so such a repair proves nothing."""
+    conversation = make_conversation(this_room="Living Room")
+    found = conversation.recognize("plug in the christmas tree")
+    assert found is None or found.source == "local" or not found.wildcard_slots
+    exact = conversation.recognize("play some jazz")
+    assert exact is not None and exact.intent == "HassMediaSearchAndPlay"
+    assert exact.wildcard_slots == ("search_query",)
