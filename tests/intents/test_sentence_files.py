@@ -48,3 +48,11 @@ def test_hearths_blocks_are_marked_and_the_packages_are_not() -> None:
     }
     assert {"HearthConfirm", "HassTurnOn"} <= marked
     assert "HassStartTimer" not in marked
+
+
+def test_canned_answers_are_hearths_own() -> None:
+    from intents.engine import IntentEngine
+
+    answers = IntentEngine().responses["HassRespond"]
+    for key in ("hello", "listening", "data", "commands", "creator"):
+        assert answers[key] and "Home Assistant" not in answers[key], key
