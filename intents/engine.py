@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +121,22 @@ def rank(result: RecognizeResult) -> tuple[Any, ...]:
     )
 
 
+def plausible(
+    results: Iterable[RecognizeResult], vocabulary: Vocabulary
+) -> Iterator[RecognizeResult]:
+    """Results that can be about this home: free text ("who is {zone}") about a domain the home
+    has no entity of ("person") is a question about something else ("who is the president")."""
+    for result in results:
+        domain = (result.intent_data.slots or {}).get("domain")
+        if (
+            isinstance(domain, str)
+            and domain not in vocabulary.domains
+            and any(e.is_wildcard for e in result.entities_list)
+        ):
+            continue
+        yield result
+
+
 def intent_context(context: dict[str, Any] | None, stand_in: bool = False) -> dict[str, Any]:
     """Hassil's intent context: the speaker's area as Home Assistant passes it; with
     ``stand_in``, a placeholder for a speaker whose room nobody configured."""
@@ -190,7 +207,7 @@ class IntentEngine:
             intent_context=intent_context(context),
             language=self.language,
         )
-        best = min(results, key=rank, default=None)
+        best = min(plausible(results, vocabulary), key=rank, default=None)
         if best is None and not (context or {}).get("area"):
             # No room configured: "turn off the lights in here" still means the lights; the
             # templates that take the room from the context are tried with a stand-in.
@@ -201,7 +218,7 @@ class IntentEngine:
                 intent_context=intent_context(context, stand_in=True),
                 language=self.language,
             )
-            best = min(results, key=rank, default=None)
+            best = min(plausible(results, vocabulary), key=rank, default=None)
         if best is None:
             return None
         return self._to_recognition(best, cleaned)

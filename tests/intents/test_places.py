@@ -86,3 +86,17 @@ def test_unknown_target_skips_pointing_words(engine: IntentEngine, demo: Vocabul
         assert engine.unknown_target(text, demo) is None, text
     slot, value = engine.unknown_target("turn on the lights in the attic", demo) or ("", "")
     assert slot == "area" and value.endswith("attic")
+
+
+def test_free_text_about_what_the_home_lacks_is_no_question(
+    engine: IntentEngine, demo: Vocabulary
+) -> None:
+    from dataclasses import replace
+
+    from intents.vocabulary import VocabEntity
+
+    assert engine.recognize("who is the president of france", demo) is None
+    with_people = replace(demo, entities=(*demo.entities, VocabEntity("person.al", "Al", "person")))
+    found = engine.recognize("who is at work", with_people)
+    assert found is not None and found.intent == "HassGetState"
+    assert found.slots["domain"] == "person"
