@@ -1,13 +1,23 @@
-"""Intent recognition latency on the demo home and on a generated 500-device home.
+"""Intent recognition accuracy on Hearth's test sets, and latency on the demo home and on a
+generated 500-device home, for Hearth and for plain hassil over the same package.
 
-Prints a table and writes JSON (bench/results/intents.json). Matching sentences are timed
+Prints two tables and writes JSON (bench/results/intents.json).
+
+Accuracy: for each set of ``bench/sets`` (sentences sampled from the package's templates on both
+homes, natural commands written by hand, out-of-scope sentences), the share of sentences whose
+intent is right, whose intent and slots are right, and (out of scope) the false accepts. Hearth
+is ``IntentEngine.recognize``; the reference is plain hassil as Home Assistant runs it:
+``recognize_best`` over the package's full English intents, the home's name/area/floor lists
+(entity domain and device class as context), the speaker's room in the intent context.
+
+Latency: matching sentences are timed
 through ``IntentEngine.recognize``; non-matching ones through the whole no-match path the
 assistant runs (exact match, fuzzy repair, then the "which name was unknown" explanation),
 because that is what a user waits for. The reference is plain hassil over the complete
 home-assistant-intents English set with the same slot lists, as a straightforward integration
 would run it.
 
-    python -m bench.intents [--repeat 3] [--devices 500]
+    python -m bench.intents [--repeat 3] [--devices 500] [--accuracy-only | --latency-only]
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from hassil.intents import Intents
-from hassil.recognize import recognize_best
+from hassil.recognize import RecognizeResult, recognize_best
 from home_assistant_intents import get_intents
 
 from assistant.conversation import Conversation
@@ -35,8 +45,11 @@ from assistant.home.model import Device, Domain, Home
 from assistant.home.simulated import SimulatedBackend
 from assistant.home.vocab import vocabulary_from_home
 from assistant.session import SessionStore
+from bench import sets
 from bench.homes import generate_home
 from intents.engine import IntentEngine
+from intents.slot_lists import build_slot_lists, speaker_context
+from intents.vocabulary import Vocabulary
 
 RESULTS = Path(__file__).parent / "results"
 NO_MATCH = [
@@ -123,11 +136,134 @@ def reference_intents() -> Intents:
     return Intents.from_dict(get_intents("en", json_load=lambda fp: json.load(fp)))
 
 
-def run(devices: int, repeat: int, sentences: int) -> dict[str, Any]:
+Recognizer = Callable[[str, str | None], tuple[str, dict[str, Any]] | None]
+
+
+def reference_slots(result: RecognizeResult) -> dict[str, Any]:
+    slots: dict[str, Any] = {}
+    for entity in result.entities_list:
+        value = entity.value
+        slots[entity.name] = (
+            int(value) if isinstance(value, float) and value.is_integer() else value
+        )
+    return slots
+
+
+def hearth_recognizer(engine: IntentEngine, vocabulary: Vocabulary) -> Recognizer:
+    def recognize(text: str, room: str | None) -> tuple[str, dict[str, Any]] | None:
+        found = engine.recognize(text, vocabulary, {"area": room} if room else None)
+        return None if found is None else (found.intent, found.slots)
+
+    return recognize
+
+
+def reference_recognizer(reference: Intents, vocabulary: Vocabulary) -> Recognizer:
+    lists = build_slot_lists(vocabulary)
+
+    def recognize(text: str, room: str | None) -> tuple[str, dict[str, Any]] | None:
+        found = recognize_best(
+            text,
+            reference,
+            slot_lists=lists,
+            intent_context=speaker_context(room) or None,
+            language="en",
+            best_slot_name="name",
+        )
+        return None if found is None else (found.intent.name, reference_slots(found))
+
+    return recognize
+
+
+def score(examples: Sequence[sets.Example], recognize: Recognizer) -> dict[str, Any]:
+    """Accuracy of ``recognize`` on ``examples``, plus latency and the first misses."""
+    intent_ok = slots_ok = accepted = 0
+    samples: list[float] = []
+    misses: list[dict[str, Any]] = []
+    for example in examples:
+        started = time.perf_counter()
+        found = recognize(example.text, example.room)
+        samples.append((time.perf_counter() - started) * 1000)
+        intent, slots = found if found is not None else (None, {})
+        accepted += intent is not None
+        if intent == example.intent:
+            intent_ok += 1
+            if example.intent is None or sets.slots_match(example, slots):
+                slots_ok += 1
+                continue
+        if len(misses) < 400:
+            misses.append(
+                {
+                    "text": example.text,
+                    "room": example.room,
+                    "expected": example.intent,
+                    "expected_slots": example.slots,
+                    "got": intent,
+                    "slots": slots,
+                }
+            )
+    n = len(examples)
+    return {
+        "n": n,
+        "intent": intent_ok / n,
+        "intent_slots": slots_ok / n,
+        "accepted": accepted / n,
+        "p50_ms": percentile(samples, 50),
+        "p95_ms": percentile(samples, 95),
+        "misses": misses,
+    }
+
+
+def accuracy(engine: IntentEngine, reference: Intents) -> dict[str, Any]:
+    """Hearth and plain hassil on every set (each on the home it was written for)."""
+    from bench.sets.sampling import homes
+
+    vocabularies = homes()
+    home_of = {
+        "sampled-demo": "sampled-demo",
+        "sampled-generated": "sampled-generated",
+        "natural": "sampled-demo",
+        "out-of-scope": "sampled-demo",
+    }
+    report: dict[str, Any] = {}
+    for name in sets.SETS:
+        examples = sets.load(name)
+        vocabulary = vocabularies[home_of[name]]
+        engine.warm_up(vocabulary)
+        print(f"  {name}: {len(examples)} sentences", file=sys.stderr)
+        report[name] = {
+            "hearth": score(examples, hearth_recognizer(engine, vocabulary)),
+            "hassil": score(examples, reference_recognizer(reference, vocabulary)),
+        }
+    return report
+
+
+def accuracy_table(report: dict[str, Any]) -> str:
+    lines = [
+        "Intent accuracy (share of sentences; out-of-scope: accepted = false accepts)",
+        "",
+        "| set | n | engine | intent | intent+slots | accepted | p50 ms | p95 ms |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, engines in report.items():
+        for engine_name, row in engines.items():
+            lines.append(
+                f"| {name} | {row['n']} | {engine_name} | {row['intent']:.3f} | "
+                f"{row['intent_slots']:.3f} | {row['accepted']:.3f} | {row['p50_ms']:.1f} | "
+                f"{row['p95_ms']:.1f} |"
+            )
+    return "\n".join(lines)
+
+
+def run(
+    devices: int,
+    repeat: int,
+    sentences: int,
+    *,
+    with_accuracy: bool = True,
+    with_latency: bool = True,
+) -> dict[str, Any]:
     engine = IntentEngine()
     reference = reference_intents()
-    homes = {"demo": load_home(), f"generated-{devices}": generate_home(devices)}
-    folder = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
     report: dict[str, Any] = {
         "machine": {
             "cores": os.cpu_count(),
@@ -135,12 +271,18 @@ def run(devices: int, repeat: int, sentences: int) -> dict[str, Any]:
             "platform": platform.platform(),
         },
         "repeat": repeat,
-        "homes": {},
     }
+    if with_accuracy:
+        report["accuracy"] = accuracy(engine, reference)
+    if not with_latency:
+        return report
+    report["homes"] = {}
+    homes = {"demo": load_home(), f"generated-{devices}": generate_home(devices)}
+    folder = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
     for label, home in homes.items():
         vocabulary = vocabulary_from_home(home)
         engine.warm_up(vocabulary)
-        lists = engine._slot_lists(vocabulary).slot_lists
+        lists = engine.slot_lists(vocabulary)
         recognize_best("turn on the lights", reference, slot_lists=lists)
         match = matching_sentences(home, sentences)
         rows = {}
@@ -165,6 +307,8 @@ def run(devices: int, repeat: int, sentences: int) -> dict[str, Any]:
 
 
 def table(report: dict[str, Any]) -> str:
+    if "homes" not in report:
+        return ""
     lines = [
         (
             f"Intent recognition latency ({report['machine']['cores']} cores, "
@@ -190,15 +334,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sentences", type=int, default=200)
     parser.add_argument("--out", default=str(RESULTS / "intents.json"))
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--accuracy-only", action="store_true")
+    only.add_argument("--latency-only", action="store_true")
     args = parser.parse_args(argv)
     print(
         f"benchmarking intents on the demo home and a {args.devices}-device home...",
         file=sys.stderr,
     )
-    report = run(args.devices, args.repeat, args.sentences)
+    report = run(
+        args.devices,
+        args.repeat,
+        args.sentences,
+        with_accuracy=not args.latency_only,
+        with_latency=not args.accuracy_only,
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
+    if "accuracy" in report:
+        print(accuracy_table(report["accuracy"]))
+        print()
     print(table(report))
     print(f"\nJSON written to {out}", file=sys.stderr)
     return 0

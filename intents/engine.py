@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,9 @@ class Recognition:
     response_key: str | None = None
     slot_texts: dict[str, str] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
+    # Slots filled by free text ("play {search_query}"): any words fit them, so a repaired
+    # (fuzzy) sentence that only matches through one proves nothing.
+    wildcard_slots: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,22 @@ def rank(result: RecognizeResult) -> tuple[Any, ...]:
         bool(metadata.get(HEARTH_SENTENCE)),
         result.intent.name,
     )
+
+
+def plausible(
+    results: Iterable[RecognizeResult], vocabulary: Vocabulary
+) -> Iterator[RecognizeResult]:
+    """Results that can be about this home: free text ("who is {zone}") about a domain the home
+    has no entity of ("person") is a question about something else ("who is the president")."""
+    for result in results:
+        domain = (result.intent_data.slots or {}).get("domain")
+        if (
+            isinstance(domain, str)
+            and domain not in vocabulary.domains
+            and any(e.is_wildcard for e in result.entities_list)
+        ):
+            continue
+        yield result
 
 
 def intent_context(context: dict[str, Any] | None, stand_in: bool = False) -> dict[str, Any]:
@@ -179,25 +199,26 @@ class IntentEngine:
             return None
         lists = self._slot_lists(vocabulary)
         present = lists.present_lists(cleaned)
+        spoken = spoken_words(cleaned)
         results = recognize_all(
             cleaned,
-            self._pruner.for_present(present),
+            self._pruner.for_present(present, spoken),
             slot_lists=lists.slot_lists,
             intent_context=intent_context(context),
             language=self.language,
         )
-        best = min(results, key=rank, default=None)
+        best = min(plausible(results, vocabulary), key=rank, default=None)
         if best is None and not (context or {}).get("area"):
             # No room configured: "turn off the lights in here" still means the lights; the
             # templates that take the room from the context are tried with a stand-in.
             results = recognize_all(
                 cleaned,
-                self._here_pruner.for_present(present),
+                self._here_pruner.for_present(present, spoken),
                 slot_lists=lists.slot_lists,
                 intent_context=intent_context(context, stand_in=True),
                 language=self.language,
             )
-            best = min(results, key=rank, default=None)
+            best = min(plausible(results, vocabulary), key=rank, default=None)
         if best is None:
             return None
         return self._to_recognition(best, cleaned)
@@ -294,6 +315,7 @@ class IntentEngine:
             response_key=result.response,
             slot_texts=slot_texts,
             context=context,
+            wildcard_slots=tuple(e.name for e in result.entities_list if e.is_wildcard),
         )
 
     def _slot_lists(self, vocabulary: Vocabulary) -> _Lists:

@@ -80,7 +80,8 @@ class HomeRecognizer:
             return recognition
         for candidate, score in self._repairs(text, vocabulary):
             recognition = self.engine.recognize(candidate, vocabulary, context)
-            if recognition is not None:
+            # A free-text slot fits any words, so a repair landing on one proves nothing.
+            if recognition is not None and not recognition.wildcard_slots:
                 return replace(recognition, source="fuzzy", confidence=score, text=text)
         return None
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from intents.engine import UNKNOWN_AREA, IntentEngine, intent_context, load_intents_dict, rank
+from intents.engine import (
+    UNKNOWN_AREA,
+    IntentEngine,
+    intent_context,
+    load_intents_dict,
+    plausible,
+    rank,
+)
 from intents.vocabulary import VocabArea, VocabEntity, VocabFloor, Vocabulary
 
 TINY = """
@@ -163,6 +170,7 @@ def test_template_pruning_gives_the_same_result_as_the_full_set(engine: IntentEn
 
     from assistant.home.loader import load_home
     from assistant.home.vocab import vocabulary_from_home
+    from bench import sets
     from bench.homes import generate_home
     from bench.intents import NO_MATCH, matching_sentences
     from tests.assistant.test_commands_e2e import CASES
@@ -172,17 +180,22 @@ def test_template_pruning_gives_the_same_result_as_the_full_set(engine: IntentEn
         lists = engine._slot_lists(vocab).slot_lists
         cases = [p.values[0] for p in CASES]
         sentences = [c.text for c in cases] + matching_sentences(home, 60) + NO_MATCH
+        # Every phrasing family: templates of every intent, natural and out-of-scope sentences.
+        sentences += [e.text for name in sets.SETS for e in sets.load(name)[::7]]
         for text in sentences:
             fast = engine.recognize(text, vocab)
             full = None
             for stand_in in (False, True):
                 full = full or min(
-                    recognize_all(
-                        " ".join(text.split()),
-                        engine.intents,
-                        slot_lists=lists,
-                        intent_context=intent_context(None, stand_in=stand_in),
-                        language="en",
+                    plausible(
+                        recognize_all(
+                            " ".join(text.split()),
+                            engine.intents,
+                            slot_lists=lists,
+                            intent_context=intent_context(None, stand_in=stand_in),
+                            language="en",
+                        ),
+                        vocab,
                     ),
                     key=rank,
                     default=None,
