@@ -47,7 +47,7 @@ def test_hearths_blocks_are_marked_and_the_packages_are_not() -> None:
         if (block.get("metadata") or {}).get(HEARTH_SENTENCE)
     }
     assert {"HearthConfirm", "HassTurnOn"} <= marked
-    assert "HassStartTimer" not in marked
+    assert "HassCancelAllTimers" not in marked
 
 
 def test_canned_answers_are_hearths_own() -> None:
