@@ -8,10 +8,8 @@ written atomically so a crash never leaves a half-written config behind.
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import tomllib
-import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,14 @@ from typing import Any
 import platformdirs
 import tomli_w
 
+from assistant.config_values import (
+    ConfigError,
+    coerce,
+    field_types,
+    parse_text,
+    positive,
+    unit,
+)
 from assistant.home.registry import BACKENDS
 from assistant.home.registry import names as backend_names
 from models.files import KIB, FileRefused, atomic_write_text, make_private_dir, read_regular_bytes
@@ -29,10 +35,6 @@ DATA_ENV = "HEARTH_DATA_DIR"
 CACHE_ENV = "HEARTH_CACHE_DIR"
 MAX_CONFIG_BYTES = 256 * KIB
 """The full config is about 1 KiB; anything near this cap is not a Hearth config."""
-
-
-class ConfigError(ValueError):
-    """A config file or value that cannot be used; the message is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class HomeAssistantConfig:
     timeout_s: float = 10.0  # each call: connecting, a service call, its confirmed state change
 
     def validate(self) -> None:
-        _positive("home_assistant.timeout_s", self.timeout_s)
+        positive("home_assistant.timeout_s", self.timeout_s)
         if self.url and not self.url.startswith(("http://", "https://", "ws://", "wss://")):
             raise ConfigError(f"home_assistant.url must start with http(s)://, not {self.url!r}")
 
@@ -94,8 +96,8 @@ class ConversationConfig:
     context_timeout_s: float = 120.0
 
     def validate(self) -> None:
-        _positive("conversation.confirmation_timeout_s", self.confirmation_timeout_s)
-        _positive("conversation.context_timeout_s", self.context_timeout_s)
+        positive("conversation.confirmation_timeout_s", self.confirmation_timeout_s)
+        positive("conversation.context_timeout_s", self.context_timeout_s)
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,9 @@ class VadConfig:
     max_utterance_s: float = 15.0
 
     def validate(self) -> None:
-        _unit("vad.threshold", self.threshold)
-        _positive("vad.silence_s", self.silence_s)
-        _positive("vad.max_utterance_s", self.max_utterance_s)
+        unit("vad.threshold", self.threshold)
+        positive("vad.silence_s", self.silence_s)
+        positive("vad.max_utterance_s", self.max_utterance_s)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ class WakeConfig:
     verify_margin: float = 5.5  # how much less likely than what was heard the phrase may be
 
     def validate(self) -> None:
-        _unit("wake.threshold", self.threshold)
+        unit("wake.threshold", self.threshold)
         if self.refractory_s < 0:
             raise ConfigError("wake.refractory_s must be 0 or more")
         if self.verify_margin < 0:
@@ -198,7 +200,7 @@ class CloudConfig:
                 f"cloud.timeout_s must be more than 0 and at most {MAX_CLOUD_TIMEOUT_S:g} "
                 f"seconds, not {self.timeout_s}"
             )
-        _positive("cloud.max_tokens", self.max_tokens)
+        positive("cloud.max_tokens", self.max_tokens)
         if not 0 <= self.max_retries <= 5:
             raise ConfigError(f"cloud.max_retries must be from 0 to 5, not {self.max_retries}")
         if not self.base_url.startswith(("http://", "https://")):
@@ -248,10 +250,10 @@ class Config:
         section = getattr(self, section_name, None)
         if section is None or not dataclasses.is_dataclass(section) or not key:
             raise ConfigError(f"unknown setting {dotted_key!r}")
-        kinds = _field_types(type(section))
+        kinds = field_types(type(section))
         if key not in kinds:
             raise ConfigError(f"unknown setting {dotted_key!r}")
-        value = _parse_text(dotted_key, raw, kinds[key])
+        value = parse_text(dotted_key, raw, kinds[key])
         updated = replace(self, **{section_name: replace(section, **{key: value})})
         updated.validate()
         return updated
@@ -260,104 +262,22 @@ class Config:
         return dataclasses.asdict(self)
 
 
-def _positive(name: str, value: float) -> None:
-    if value <= 0:
-        raise ConfigError(f"{name} must be greater than 0, not {value}")
-
-
-def _unit(name: str, value: float) -> None:
-    if not 0.0 <= value <= 1.0:
-        raise ConfigError(f"{name} must be between 0 and 1, not {value}")
-
-
-def _field_types(cls: type) -> dict[str, type]:
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in fields(cls)}
-
-
-def _parse_text(name: str, raw: str, kind: type) -> Any:
-    if kind is bool:
-        lowered = raw.strip().lower()
-        if lowered in {"true", "on", "yes", "1"}:
-            return True
-        if lowered in {"false", "off", "no", "0"}:
-            return False
-        raise ConfigError(f"{name} must be true or false, not {raw!r}")
-    if kind in (int, float):
-        try:
-            value = kind(raw.strip())
-        except ValueError:
-            raise ConfigError(f"{name} must be a number, not {raw!r}") from None
-        return _finite(name, value)
-    return _short_text(name, raw)
-
-
-_MAX_TEXT = 4096
-
-
-def _short_text(name: str, value: str) -> str:
-    """One line of text: what ``config set`` stores must load again (TOML keeps NUL as \\u0000,
-    which the loader then refuses, so refusing it here keeps a saved config loadable)."""
-    if "\x00" in value or len(value) > _MAX_TEXT:
-        raise ConfigError(f"{name} must be a line of text of at most {_MAX_TEXT} characters")
-    return value
-
-
-_MAX_NUMBER = 1e9
-"""No setting is meaningful beyond this (seconds, tokens, days); bigger is a typo or an attack."""
-
-
-def _finite(name: str, value: float) -> float:
-    """NaN compares false with everything, so ``nan > 0`` checks would let it through: refuse it
-    (and infinities and absurd sizes) here, before any range check runs."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number, not {value}")
-    if abs(value) > _MAX_NUMBER:
-        raise ConfigError(f"{name} is out of range ({value:g})")
-    return value
-
-
-def _coerce(name: str, value: Any, kind: type) -> Any:
-    """Check a TOML value against the field's type; ints are accepted where floats are."""
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return _finite(name, float(value))
-    if kind is bool and not isinstance(value, bool):
-        raise ConfigError(f"{name} must be true or false, not {_shown(value)}")
-    if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, kind)):
-        raise ConfigError(f"{name} must be a number, not {_shown(value)}")
-    if kind in (int, float):
-        return _finite(name, value)
-    if kind is str and not isinstance(value, str):
-        raise ConfigError(f"{name} must be a string, not {_shown(value)}")
-    if kind is str:
-        return _short_text(name, value)
-    return value
-
-
-def _shown(value: Any) -> str:
-    """A value in an error message: short, one line (a TOML table can be arbitrarily big)."""
-    if isinstance(value, dict | list):
-        return "a table" if isinstance(value, dict) else "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
 def from_dict(data: dict[str, Any], source: str = "config") -> Config:
     """Build a validated Config from parsed TOML, naming the file and key in any error."""
     sections: dict[str, Any] = {}
-    section_types = _field_types(Config)
+    section_types = field_types(Config)
     for section_name, values in data.items():
         if section_name not in section_types:
             raise ConfigError(f"{source}: unknown section [{section_name}]")
         if not isinstance(values, dict):
             raise ConfigError(f"{source}: [{section_name}] must be a table")
         cls = section_types[section_name]
-        kinds = _field_types(cls)
+        kinds = field_types(cls)
         kwargs = {}
         for key, value in values.items():
             if key not in kinds:
                 raise ConfigError(f"{source}: unknown setting {section_name}.{key}")
-            kwargs[key] = _coerce(f"{source}: {section_name}.{key}", value, kinds[key])
+            kwargs[key] = coerce(f"{source}: {section_name}.{key}", value, kinds[key])
         sections[section_name] = cls(**kwargs)
     config = Config(**sections)
     try:

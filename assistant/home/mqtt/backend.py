@@ -31,14 +31,15 @@ from assistant.events import DeviceChanged, EventBus
 from assistant.home import effects, sensitivity
 from assistant.home.backend import BackendError
 from assistant.home.commands import Action, ActionKind, ActionResult, CommandError
-from assistant.home.model import Area, Device, Domain, Home
+from assistant.home.model import Area, Device, Home
 from assistant.home.mqtt import discovery
 from assistant.home.mqtt.availability import UNAVAILABLE, Availability, availabilities
-from assistant.home.mqtt.codec import STATE, Publish
+from assistant.home.mqtt.codec import Publish
 from assistant.home.mqtt.connection import UNREACHABLE, Broker, Connection
 from assistant.home.mqtt.discovery import Discovery, Entity
 from assistant.home.mqtt.platforms import codec
-from assistant.home.partial import Failure, PartialFailure
+from assistant.home.mqtt.steps import Step, changed, differs, failure, reached, settled
+from assistant.home.partial import PartialFailure
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -58,15 +59,6 @@ class MqttOptions:
     confirm_s: float = 3.0
     #: The most the start waits for retained discovery configs and states.
     settle_s: float = 5.0
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One device's part of a command set: the result it should have and what to send."""
-
-    result: ActionResult
-    publishes: tuple[Publish, ...]
-    reports: frozenset[str]
 
 
 class MqttBackend:
@@ -164,9 +156,9 @@ class MqttBackend:
                     continue
                 device = self._devices[entity_id]
                 updated = codec(entity).read(entity, device, topic, text)
-                if updated is not None and _differs(device, updated):
+                if updated is not None and differs(device, updated):
                     self._devices[entity_id] = updated
-                    events.append(_changed(device, updated))
+                    events.append(changed(device, updated))
             for entity_id, availability in self._watch.get(topic, ()):
                 event = self._set_online(entity_id, availability.judge(text))
                 if event is not None:
@@ -187,7 +179,7 @@ class MqttBackend:
             self._devices[entity_id] = self._hidden.pop(entity_id)
         else:
             return None
-        return _changed(device, self._devices[entity_id])
+        return changed(device, self._devices[entity_id])
 
     def _rebuild(self) -> None:
         """The entities changed (discovery): keep known devices' state, add and drop the rest."""
@@ -243,7 +235,7 @@ class MqttBackend:
             with self._lock:
                 current = dict(self._devices)
                 entities = dict(self._entities)
-            steps: list[_Step] = []
+            steps: list[Step] = []
             seen: set[str] = set()
             for result in results:  # the earliest "before" of each device is the state to return to
                 target = result.before
@@ -252,7 +244,7 @@ class MqttBackend:
                 seen.add(target.id)
                 now = current[target.id]
                 after = now.with_state(target.state, dict(target.attributes))
-                if _differs(now, after):
+                if differs(now, after):
                     steps.append(
                         self._step(
                             entities[target.id], ActionResult(result.action, now, after), None
@@ -260,29 +252,29 @@ class MqttBackend:
                     )
             return self._carry_out(steps, allow_sensitive)
 
-    def _step(self, entity: Entity, result: ActionResult, action: ActionKind | None) -> _Step:
+    def _step(self, entity: Entity, result: ActionResult, action: ActionKind | None) -> Step:
         handler = codec(entity)
         publishes = handler.command(entity, result.before, result.after, action)
         if not publishes or not all(p.topic for p in publishes):
             raise CommandError(f"{result.before.name} cannot be controlled over MQTT")
-        return _Step(result, tuple(publishes), handler.reports(entity))
+        return Step(result, tuple(publishes), handler.reports(entity))
 
-    def _carry_out(self, steps: Sequence[_Step], allow_sensitive: bool) -> list[ActionResult]:
+    def _carry_out(self, steps: Sequence[Step], allow_sensitive: bool) -> list[ActionResult]:
         if not allow_sensitive and (
             risky := sensitivity.opened([s.result for s in steps if s.result.changed])
         ):
             raise sensitivity.NeedsConfirmation(risky)
         offline = self._still_offline({s.result.after.id for s in steps})
         failed = [
-            _failure(s, OFFLINE if self.connected else UNREACHABLE)
+            failure(s, OFFLINE if self.connected else UNREACHABLE)
             for s in steps
             if s.result.after.id in offline
         ]
         steps = [s for s in steps if s.result.after.id not in offline]
-        sent: list[_Step] = []
+        sent: list[Step] = []
         for index, step in enumerate(steps):
             if not all(self._send(p) for p in step.publishes):
-                failed.extend(_failure(s, UNREACHABLE) for s in steps[index:])
+                failed.extend(failure(s, UNREACHABLE) for s in steps[index:])
                 break
             sent.append(step)
         if not sent:
@@ -292,7 +284,7 @@ class MqttBackend:
                 raise PartialFailure([], failed)
             return []
         done, unconfirmed = self._confirm(sent)
-        failed = [_failure(s, NO_REPLY) for s in unconfirmed] + failed
+        failed = [failure(s, NO_REPLY) for s in unconfirmed] + failed
         if failed:
             raise PartialFailure(done, failed)
         return done
@@ -319,7 +311,7 @@ class MqttBackend:
             publish.topic, publish.payload, timeout_s=self.options.command_wait_s
         )
 
-    def _confirm(self, sent: Sequence[_Step]) -> tuple[list[ActionResult], list[_Step]]:
+    def _confirm(self, sent: Sequence[Step]) -> tuple[list[ActionResult], list[Step]]:
         """Wait for each device to report what it was asked for; resend once halfway."""
         deadline = time.monotonic() + self.options.confirm_s
         resend_at = time.monotonic() + self.options.confirm_s / 2
@@ -327,7 +319,7 @@ class MqttBackend:
         resent = False
         with self._lock:
             while waiting:
-                waiting = [s for s in waiting if not _reached(self._devices[s.result.after.id], s)]
+                waiting = [s for s in waiting if not reached(self._devices[s.result.after.id], s)]
                 now = time.monotonic()
                 if not waiting or now >= deadline:
                     break
@@ -356,64 +348,15 @@ class MqttBackend:
                     continue
                 device_id = step.result.after.id
                 reported = self._devices[device_id]
-                settled = _settled(reported, step)
-                if _differs(reported, settled):
-                    self._devices[device_id] = settled
-                    events.append(_changed(reported, settled))
+                now = settled(reported, step)
+                if differs(reported, now):
+                    self._devices[device_id] = now
+                    events.append(changed(reported, now))
                 done.append(
-                    ActionResult(step.result.action, step.result.before, settled, step.result.via)
+                    ActionResult(step.result.action, step.result.before, now, step.result.via)
                 )
         self._publish(events)
         return done, [s for s in sent if id(s) in unconfirmed]
 
     def close(self) -> None:
         self._connection.close()
-
-
-def _reached(device: Device, step: _Step) -> bool:
-    """Whether the device reports what it was asked for. A light asked to go off is judged by
-    its state alone: what it says about brightness or colour while off is its own business
-    (MQTT cannot set the colour of a light that stays off, so an undo cannot either)."""
-    wanted = step.result.after
-    dark = wanted.domain is Domain.LIGHT and wanted.state == "off"
-    for key in step.reports:
-        if key == STATE:
-            if device.state != wanted.state:
-                return False
-        elif (
-            not dark
-            and key in wanted.attributes
-            and device.attributes.get(key) != wanted.attributes[key]
-        ):
-            return False
-    return True
-
-
-def _settled(reported: Device, step: _Step) -> Device:
-    """What the device reported, plus what it doesn't report taken as sent (optimistic)."""
-    wanted = step.result.after
-    attributes = dict(reported.attributes)
-    for key, value in wanted.attributes.items():
-        if key not in step.reports:
-            attributes[key] = value
-    state = reported.state if STATE in step.reports else wanted.state
-    if reported.domain in (Domain.SCENE, Domain.BUTTON):
-        state = reported.state
-    return reported.with_state(state, attributes)
-
-
-def _failure(step: _Step, reason: str) -> Failure:
-    return Failure(step.result.after.id, step.result.after.name, reason)
-
-
-def _differs(before: Device, after: Device) -> bool:
-    return (before.state, dict(before.attributes)) != (after.state, dict(after.attributes))
-
-
-def _changed(before: Device, after: Device) -> DeviceChanged:
-    return DeviceChanged(
-        device_id=after.id,
-        state=after.state,
-        attributes=dict(after.attributes),
-        previous_state=before.state,
-    )
