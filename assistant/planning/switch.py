@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.home.commands import Action, ActionKind
 from assistant.home.model import Device, Domain
 from assistant.planning.context import Handler, HandlerContext, Plan, command, supported
+from assistant.planning.steps import position_word
 
 ON_ACTIONS: dict[Domain, ActionKind] = {
     Domain.COVER: ActionKind.OPEN,
@@ -27,7 +28,12 @@ def handle_turn(ctx: HandlerContext, on: bool) -> Plan:
     table = ON_ACTIONS if on else OFF_ACTIONS
     default = ActionKind.TURN_ON if on else ActionKind.TURN_OFF
 
+    halfway = position_word(ctx.recognition)
+
     def pick(device: Device) -> Action | None:
+        if halfway is not None and device.domain is Domain.COVER:
+            # "open the curtains halfway": a position, not all the way.
+            return supported(device, ActionKind.SET_POSITION, position=halfway)
         return supported(device, table.get(device.domain, default))
 
     return command(ctx, targets, pick)
