@@ -235,7 +235,8 @@ EFFECTS: dict[Domain, dict[ActionKind, Effect]] = {
     },
     Domain.WATER_HEATER: {ActionKind.SET_TEMPERATURE: _temperature, **_on_off()},
     Domain.MEDIA_PLAYER: {
-        ActionKind.TURN_ON: lambda d, p: _set(d, "idle"),
+        # Turning on a player that is playing or paused leaves it so; only "off" wakes to idle.
+        ActionKind.TURN_ON: lambda d, p: _set(d, "idle" if d.state == "off" else None),
         ActionKind.TURN_OFF: lambda d, p: _set(d, "off"),
         ActionKind.TOGGLE: lambda d, p: _set(d, "idle" if d.state == "off" else "off"),
         ActionKind.MEDIA_PLAY: _media_play,
