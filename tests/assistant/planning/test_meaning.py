@@ -216,3 +216,16 @@ def test_them_after_a_question_means_the_answer(
     result = conversation.handle("turn them off")
     assert {a.device for a in result.actions} == {"light.kitchen_ceiling", "light.floor_lamp"}
     assert "already" not in result.response
+
+
+def test_the_lamp_in_a_named_room_is_its_lamp_not_every_light(
+    conversation: Conversation, backend: SimulatedBackend
+) -> None:
+    """It used to turn off the ceiling light and the TV backlight too."""
+    backend.execute(
+        [Action(i, ActionKind.TURN_ON) for i in ("light.living_room_ceiling", "light.tv_backlight")]
+    )
+    result = conversation.handle("turn off the lamp in the living room")
+    assert [a.device for a in result.actions] == ["light.floor_lamp"]
+    assert result.response == "Turned off the Floor Lamp"
+    assert backend.home().devices["light.living_room_ceiling"].state == "on"
