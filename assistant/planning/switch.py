@@ -23,8 +23,17 @@ OFF_ACTIONS: dict[Domain, ActionKind] = {
 }
 
 
+#: What "everything in the kitchen" switches: never a lock, a door or the heating.
+EVERYTHING = ("light", "switch", "fan", "media_player", "input_boolean", "humidifier")
+
+
 def handle_turn(ctx: HandlerContext, on: bool) -> Plan:
-    targets = ctx.targets()
+    slots = ctx.slots
+    whole_place = (slots.get("area") or slots.get("floor")) and not any(
+        slots.get(k) for k in ("name", "domain", "device_class")
+    )
+    # "Turn off the kitchen" means its lights and appliances; turning "off" a lock unlocks it.
+    targets = ctx.targets(domains=EVERYTHING) if whole_place else ctx.targets()
     table = ON_ACTIONS if on else OFF_ACTIONS
     default = ActionKind.TURN_ON if on else ActionKind.TURN_OFF
 

@@ -229,3 +229,22 @@ def test_the_lamp_in_a_named_room_is_its_lamp_not_every_light(
     assert [a.device for a in result.actions] == ["light.floor_lamp"]
     assert result.response == "Turned off the Floor Lamp"
     assert backend.home().devices["light.living_room_ceiling"].state == "on"
+
+
+def test_everything_in_a_room_is_its_lights_and_appliances_never_its_locks(
+    backend: SimulatedBackend,
+) -> None:
+    """Off for a lock is unlock: "turn off the kitchen" used to mean unlocking the back door."""
+    plan = _plan(
+        backend.home(), "HassTurnOff", "turn off everything in the kitchen", area="Kitchen"
+    )
+    done = {a.device for a in plan.actions if a.action is not ActionKind.GET_STATE}
+    assert done == {"light.kitchen_ceiling", "media_player.kitchen_speaker"}
+    assert "lock.back_door" not in {a.device for a in plan.actions}
+    _run(backend, plan)
+    assert backend.home().devices["lock.back_door"].state == "locked"
+    assert plan.render is not None
+    assert plan.render(backend.home()) == (
+        "Turned off the Ceiling Light and the Kitchen Speaker in the Kitchen;"
+        " the Coffee Machine, the Counter Lights and the Kettle were already off"
+    )
