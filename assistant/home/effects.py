@@ -64,13 +64,42 @@ RELATIVE: dict[ActionKind, tuple[str, str, Callable[[Device], int]]] = {
 }
 
 
+def _temperature_range(device: Device) -> tuple[float, float]:
+    low = float(device.attributes.get("min_temp", DEFAULT_TEMPERATURE_RANGE[0]))
+    high = float(device.attributes.get("max_temp", DEFAULT_TEMPERATURE_RANGE[1]))
+    return low, high
+
+
+def _temperature_step(device: Device, action: Action) -> Action:
+    """ "Two degrees warmer": the target it has now plus the step, kept inside its range."""
+    try:
+        step = float(action.params["temperature_step"])
+    except (TypeError, ValueError):
+        raise CommandError("temperature_step must be a number of degrees") from None
+    if not math.isfinite(step) or abs(step) > 30:
+        raise CommandError(f"temperature_step must be from -30 to 30, not {step:g}")
+    attributes = device.attributes
+    current = attributes.get("temperature", attributes.get("current_temperature"))
+    try:
+        now = float(current)
+    except (TypeError, ValueError):
+        raise CommandError(f"{device.name} has no temperature to change") from None
+    low, high = _temperature_range(device)
+    value = round(max(low, min(high, now + step)), 1)
+    params = {k: v for k, v in action.params.items() if k != "temperature_step"}
+    params["temperature"] = int(value) if value.is_integer() else value
+    return Action(action.device, action.action, params)
+
+
 def resolve(device: Device, action: Action) -> Action:
     """The absolute form of ``action`` for ``device`` as it is now.
 
-    A relative change ("+1 %") is computed from the device's current value here, so a backend
-    that calls this inside its write transaction never loses a step another process made.
-    Absolute actions come back unchanged.
+    A relative change ("+1 %", "2 degrees warmer") is computed from the device's current value
+    here, so a backend that calls this inside its write transaction never loses a step another
+    process made. Absolute actions come back unchanged.
     """
+    if action.action is ActionKind.SET_TEMPERATURE and "temperature_step" in action.params:
+        return _temperature_step(device, action)
     relative = RELATIVE.get(action.action)
     if relative is None or relative[0] not in action.params:
         return action
@@ -119,8 +148,7 @@ def _cover_position(device: Device, params: dict[str, Any]) -> Device:
 
 
 def _temperature(device: Device, params: dict[str, Any]) -> Device:
-    low = float(device.attributes.get("min_temp", DEFAULT_TEMPERATURE_RANGE[0]))
-    high = float(device.attributes.get("max_temp", DEFAULT_TEMPERATURE_RANGE[1]))
+    low, high = _temperature_range(device)
     try:
         value = float(params["temperature"])
     except (KeyError, TypeError, ValueError):
@@ -244,7 +272,8 @@ EFFECTS: dict[str, dict[ActionKind, Effect]] = {
     },
     Domain.WATER_HEATER: {ActionKind.SET_TEMPERATURE: _temperature, **_on_off()},
     Domain.MEDIA_PLAYER: {
-        ActionKind.TURN_ON: lambda d, p: _set(d, "idle"),
+        # Turning on a player that is playing or paused leaves it so; only "off" wakes to idle.
+        ActionKind.TURN_ON: lambda d, p: _set(d, "idle" if d.state == "off" else None),
         ActionKind.TURN_OFF: lambda d, p: _set(d, "off"),
         ActionKind.TOGGLE: lambda d, p: _set(d, "idle" if d.state == "off" else "off"),
         ActionKind.MEDIA_PLAY: _media_play,

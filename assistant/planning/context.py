@@ -17,7 +17,13 @@ from assistant.home.effects import supported_actions
 from assistant.home.model import Device, Home
 from assistant.planning.replies import ALREADY, MOMENTARY_VERBS, done_and_already
 from assistant.planning.services import Services
-from assistant.planning.targets import TargetQuery, Targets, resolve
+from assistant.planning.targets import (
+    TargetQuery,
+    Targets,
+    one_of_a_kind,
+    resolve,
+    singular_noun,
+)
 from intents.engine import Recognition
 
 
@@ -88,7 +94,7 @@ class HandlerContext:
             ]
             if earlier:
                 return Targets(devices=tuple(earlier))
-        return resolve(
+        found = resolve(
             self.home,
             TargetQuery(
                 name=slots.get("name"),
@@ -102,6 +108,10 @@ class HandlerContext:
                 require_place=use_speaker_area,
             ),
         )
+        noun = singular_noun(self.recognition.text)
+        if use_speaker_area and noun is not None and not slots.get("name"):
+            return one_of_a_kind(found, noun)
+        return found
 
     def has_place(self) -> bool:
         """Whether the sentence named a device, room or floor."""

@@ -30,7 +30,7 @@ PAST_TENSE = {
     ActionKind.TURN_OFF: "Turned off",
     ActionKind.START: "Started",
     ActionKind.STOP: "Stopped",
-    ActionKind.RETURN_HOME: "Sent home",
+    ActionKind.RETURN_HOME: "Sent",
     ActionKind.SET_BRIGHTNESS: "Set the brightness of",
     ActionKind.SET_COLOR: "Changed the colour of",
     ActionKind.SET_TEMPERATURE: "Set",
@@ -45,14 +45,22 @@ PAST_TENSE = {
 MOMENTARY_VERBS = {Domain.SCENE: "Activated", Domain.SCRIPT: "Started", Domain.BUTTON: "Pressed"}
 
 #: The state a command leaves a device in, as said in "already …".
-ALREADY = {
+#: None: the device's own state says it ("already cleaning", "already paused").
+ALREADY: dict[ActionKind, str | None] = {
     ActionKind.TURN_ON: "on",
     ActionKind.TURN_OFF: "off",
     ActionKind.LOCK: "locked",
     ActionKind.UNLOCK: "unlocked",
     ActionKind.OPEN: "open",
     ActionKind.CLOSE: "closed",
+    ActionKind.START: None,
+    ActionKind.RETURN_HOME: None,
+    ActionKind.MEDIA_PLAY: None,
+    ActionKind.MEDIA_PAUSE: None,
 }
+
+#: Words after the device's name: "Sent the Robot Vacuum home".
+_AFTER_NAME = {ActionKind.RETURN_HOME: " home"}
 
 _PLURALS = {
     "light": "lights",
@@ -212,7 +220,7 @@ def _value(action: Action, device: Device) -> str:
     """ " to 30%": the value an absolute action sets, or for a step the value it reached."""
     key, shape = _VALUES.get(action.action, ("", ""))
     if not key:
-        return ""
+        return _AFTER_NAME.get(action.action, "")
     value = action.params.get(key, device.attributes.get(key))
     return f" to {shape.format(number(value))}" if value is not None else ""
 

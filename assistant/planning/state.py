@@ -53,6 +53,10 @@ def handle_get_state(ctx: HandlerContext) -> Plan:
     state_text = str(ctx.recognition.slot_texts.get("state") or wanted or "")
     actions = tuple(Action(d.id, ActionKind.GET_STATE) for d in targets.devices)
     if state_text and key in _LISTS:
+        # The devices the answer names are what "turn them off" next refers to.
+        named = unmatched if key == "all" else matched
+        if named:
+            actions = tuple(Action(d.id, ActionKind.GET_STATE) for d in named)
         return Plan(actions=actions, response=_LISTS[key](matched, unmatched, state_text, ctx))
     template = ctx.template(key)
     fallback = ", ".join(f"{d.name} is {d.state}" for d in targets.devices)

@@ -112,6 +112,45 @@ def resolve(home: Home, query: TargetQuery) -> Targets:
     return Targets(devices=tuple(candidates))
 
 
+#: Words for one device of a kind: "the lamp" is one lamp, "the lamps" every one of them.
+SINGULAR_NOUNS = frozenset({"lamp", "light", "bulb", "fan", "heater", "speaker"})
+QUANTIFIERS = frozenset({"all", "every", "everything", "both", "each"})
+
+
+def singular_noun(text: str) -> str | None:
+    """The kind of device the sentence asks for one of ("turn on the lamp" → "lamp"), or None
+    when it asks for several ("the lamps", "all the lights", "both lamps")."""
+    words = words_of(text)
+    if QUANTIFIERS.intersection(words):
+        return None
+    nouns = [w for w in words if w in SINGULAR_NOUNS]
+    return nouns[-1] if nouns else None
+
+
+def _kind_words(device: Device) -> set[str]:
+    """The words of a device's names, plurals made singular ("Counter Lights" → light)."""
+    words = {w for n in device.names for w in words_of(n)}
+    return words | {w[:-1] for w in words if w.endswith("s") and not w.endswith("ss")}
+
+
+def one_of_a_kind(targets: Targets, noun: str) -> Targets:
+    """ "the lamp": the one device of that kind, or a question when it could be several.
+
+    Devices whose names say the noun ("Floor Lamp" for "lamp") are preferred. When the ones
+    left are in different rooms the answer is a question (which room?); when they share a room
+    they stay as they are, since the question back is asked by room.
+    """
+    pool = targets.ambiguous or targets.devices
+    if targets.error or len(pool) <= 1:
+        return targets
+    pool = tuple(d for d in pool if noun in _kind_words(d)) or pool
+    if len(pool) == 1:
+        return Targets(devices=pool, area=targets.area, floor=targets.floor)
+    if len({d.area for d in pool}) > 1:
+        return Targets(ambiguous=pool)
+    return Targets(devices=pool, area=targets.area, floor=targets.floor)
+
+
 def _in_place(
     home: Home, devices: Iterable[Device], area: Area | None, floor: Floor | None
 ) -> list[Device]:

@@ -641,7 +641,7 @@ CASES = [
         "make the floor lamp a bit dimmer",
         "HearthBrightnessStep",
         {"name": "Floor Lamp", "direction": "down"},
-        expect={"light.floor_lamp": st("on", brightness=40)},
+        expect={"light.floor_lamp": st("on", brightness=50)},  # "a bit" is 10 %, not 20 %
     ),
     case(
         "make the kitchen lights brighter",

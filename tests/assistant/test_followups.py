@@ -50,7 +50,7 @@ def test_a_bit_brighter_and_make_it_red(
     conversation.handle("set the floor lamp to 40%")
     conversation.handle("a bit brighter")
     lamp = backend.home().devices["light.floor_lamp"]
-    assert lamp.attributes["brightness"] == 60
+    assert lamp.attributes["brightness"] == 50  # "a bit" is 10 %
     conversation.handle("make it red")
     assert backend.home().devices["light.floor_lamp"].attributes["color"] == "red"
     assert backend.home().devices["light.tv_backlight"].attributes["color"] == "blue"

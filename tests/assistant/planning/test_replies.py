@@ -140,3 +140,23 @@ def test_a_step_names_the_level_it_reached(conversation: Conversation) -> None:
     conversation.handle("set the floor lamp to 40%")
     result = conversation.handle("make the floor lamp brighter")
     assert result.response == "Set the brightness of the Floor Lamp to 60%"
+
+
+def test_a_vacuum_is_sent_home_and_already_cleaning_is_said(
+    conversation: Conversation, backend: SimulatedBackend
+) -> None:
+    assert conversation.handle("start the vacuum").response == "Started the Robot Vacuum"
+    again = conversation.handle("start the vacuum")
+    assert again.response == "The Robot Vacuum is already cleaning"
+    assert not again.executed
+    home = conversation.handle("send the vacuum back to its base")
+    assert home.response == "Sent the Robot Vacuum home"
+
+
+def test_turning_on_a_playing_speaker_keeps_it_playing(
+    conversation: Conversation, backend: SimulatedBackend
+) -> None:
+    """It used to stop the music: "turn on" set a playing player to idle."""
+    result = conversation.handle("turn on the kitchen speaker")
+    assert result.response == "The Kitchen Speaker is already on"
+    assert backend.home().devices["media_player.kitchen_speaker"].state == "playing"
