@@ -50,5 +50,5 @@ def _plan(ctx: HandlerContext, params: dict[str, Any]) -> Plan:
 
 HANDLERS: dict[str, Handler] = {
     "HassClimateSetTemperature": handle_set_temperature,
-    "HearthTemperatureStep": handle_temperature_step,
+    "HearthClimateStep": handle_temperature_step,
 }

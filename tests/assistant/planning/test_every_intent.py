@@ -40,6 +40,16 @@ TURNS = [
     ("mute the tv", "HassMediaPlayerMute", "Muted the TV"),
     ("vacuum the kitchen", "HassVacuumCleanArea", "Cleaning the Kitchen"),
     ("set the thermostat fan mode to auto", "HassClimateSetFanMode", None),
+    (
+        "make it a bit warmer in the living room",
+        "HearthClimateStep",
+        "Set the Thermostat to 22 degrees",
+    ),
+    (
+        "lower the heating in the bedroom by 2 degrees",
+        "HearthClimateStep",
+        "Set the Radiator to 16 degrees",
+    ),
 ]
 
 

@@ -95,16 +95,16 @@ def test_lower_the_heating_by_two_degrees(backend: SimulatedBackend) -> None:
 
 def test_a_bit_warmer_and_a_bit_cooler_are_one_degree(backend: SimulatedBackend) -> None:
     text = "make it a bit warmer in the living room"
-    _run(backend, _plan(backend.home(), "HearthTemperatureStep", text, area="Living Room"))
+    _run(backend, _plan(backend.home(), "HearthClimateStep", text, area="Living Room"))
     assert _attribute(backend, "climate.living_room", "temperature") == 22  # was 21
     text = "a bit cooler in the living room"
-    _run(backend, _plan(backend.home(), "HearthTemperatureStep", text, area="Living Room"))
-    _run(backend, _plan(backend.home(), "HearthTemperatureStep", text, area="Living Room"))
+    _run(backend, _plan(backend.home(), "HearthClimateStep", text, area="Living Room"))
+    _run(backend, _plan(backend.home(), "HearthClimateStep", text, area="Living Room"))
     assert _attribute(backend, "climate.living_room", "temperature") == 20
 
 
 def test_neither_warmer_nor_cooler_is_a_question_not_a_guess(backend: SimulatedBackend) -> None:
-    plan = _plan(backend.home(), "HearthTemperatureStep", "change the heating", area="Bedroom")
+    plan = _plan(backend.home(), "HearthClimateStep", "change the heating", area="Bedroom")
     assert plan.error is not None and not plan.actions
 
 
