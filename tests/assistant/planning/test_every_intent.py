@@ -48,7 +48,7 @@ TURNS = [
     (
         "lower the heating in the bedroom by 2 degrees",
         "HearthClimateStep",
-        "Set the Radiator to 16 degrees",
+        "Set the Radiator to 17 degrees",
     ),
 ]
 
